@@ -1,0 +1,135 @@
+package com.ctcfile.token.core;
+
+import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.RenewalLease;
+import com.ctcfile.token.core.port.StoredToken;
+import com.ctcfile.token.core.port.TokenKey;
+import com.ctcfile.token.core.port.TokenStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A {@link TokenStore} in this JVM's memory: the default store of a {@link TokenManager}.
+ *
+ * <p>It implements the whole fleet protocol (versions, leases with fencing, fleet backoff) with its
+ * own clock standing in for a database's, so two managers sharing one instance behave exactly like
+ * two nodes sharing a database. It shares nothing across processes: a fleet of JVMs needs a store
+ * they all reach, such as {@code JdbcTokenStore}.
+ *
+ * <p>Thread-safe; every stage is already complete when returned.
+ */
+public final class InMemoryTokenStore implements TokenStore {
+
+  private final TokenClock clock;
+  private final Map<TokenKey, Row> rows = new HashMap<>();
+
+  /** A store on the system clock. */
+  public InMemoryTokenStore() {
+    this(TokenClock.system());
+  }
+
+  /** A store whose "database clock" is {@code clock}, for tests of clock skew between nodes. */
+  public InMemoryTokenStore(TokenClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public synchronized CompletionStage<Optional<StoredToken>> read(TokenKey key) {
+    Row row = rows.get(Objects.requireNonNull(key, "key"));
+    return done(row == null ? Optional.empty() : Optional.of(row.snapshot(key, clock.nanoTime())));
+  }
+
+  @Override
+  public synchronized CompletionStage<Optional<RenewalLease>> tryLease(
+      TokenKey key, long seenVersion, String owner, Duration duration) {
+    Objects.requireNonNull(owner, "owner");
+    long now = clock.nanoTime();
+    Row row = rows.get(Objects.requireNonNull(key, "key"));
+    if (row == null) {
+      if (seenVersion != 0) {
+        return done(Optional.empty());
+      }
+      row = new Row();
+      rows.put(key, row);
+    } else if (row.version != seenVersion || row.leaseLive(now)) {
+      return done(Optional.empty());
+    }
+    row.leaseOwner = owner;
+    row.leaseUntil = now + duration.toNanos();
+    return done(Optional.of(new RenewalLease(key, owner, seenVersion, duration)));
+  }
+
+  @Override
+  public synchronized CompletionStage<Optional<StoredToken>> publish(RenewalLease lease, FreshToken token) {
+    long now = clock.nanoTime();
+    Row row = rows.get(lease.key());
+    if (row == null || !row.heldBy(lease, now)) {
+      return done(Optional.empty());
+    }
+    row.version = lease.nextVersion();
+    row.value = token.value();
+    row.type = token.type();
+    row.expiresAt = now + token.remaining().toNanos();
+    row.lifetime = token.lifetime();
+    row.leaseOwner = null;
+    row.lastError = null;
+    row.nextAttemptAt = now;
+    return done(Optional.of(row.snapshot(lease.key(), now)));
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> releaseAfterFailure(
+      RenewalLease lease, String errorCode, Duration retryAfter) {
+    long now = clock.nanoTime();
+    Row row = rows.get(lease.key());
+    if (row != null && row.heldBy(lease, now)) {
+      row.leaseOwner = null;
+      row.lastError = errorCode;
+      row.nextAttemptAt = now + retryAfter.toNanos();
+    }
+    return done(null);
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryTokenStore{" + clock + "}";
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  /** One key's state; times are this store's clock readings. */
+  private static final class Row {
+    long version;
+    String value;
+    String type;
+    long expiresAt;
+    Duration lifetime = Duration.ZERO;
+    String leaseOwner;
+    long leaseUntil;
+    String lastError;
+    long nextAttemptAt;
+
+    boolean leaseLive(long now) {
+      return leaseOwner != null && leaseUntil - now > 0;
+    }
+
+    boolean heldBy(RenewalLease lease, long now) {
+      return version == lease.seenVersion() && lease.owner().equals(leaseOwner) && leaseLive(now);
+    }
+
+    StoredToken snapshot(TokenKey key, long now) {
+      return StoredToken.builder(key)
+          .token(version, value, type, value == null ? Duration.ZERO : Duration.ofNanos(expiresAt - now), lifetime)
+          .lease(leaseOwner, Duration.ofNanos(leaseUntil - now))
+          .lastError(lastError, Duration.ofNanos(nextAttemptAt - now))
+          .build();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package com.ctcfile.token.core.internal;
+
+import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.port.TokenEventListener;
+import com.ctcfile.token.core.port.TokenKey;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Fans each event out to the user's listeners, isolating the manager from a listener that throws,
+ * and writes the events worth an operator's attention to {@link System.Logger}. Nothing logged
+ * carries a secret or a token value: events hold keys, versions and scrubbed exceptions only.
+ */
+public final class Listeners implements TokenEventListener {
+
+  private static final System.Logger LOG = System.getLogger("com.ctcfile.token");
+
+  private final List<TokenEventListener> listeners;
+
+  public Listeners(List<TokenEventListener> listeners) {
+    this.listeners = List.copyOf(listeners);
+  }
+
+  @Override
+  public void fetchStarted(TokenKey key, FetchReason reason) {
+    LOG.log(Level.DEBUG, () -> "fetching a new token for " + key + " (" + reason + ")");
+    each(l -> l.fetchStarted(key, reason));
+  }
+
+  @Override
+  public void fetchSucceeded(TokenKey key, long version, Duration took) {
+    LOG.log(Level.DEBUG, () -> "published token version " + version + " for " + key + " in " + took.toMillis() + " ms");
+    each(l -> l.fetchSucceeded(key, version, took));
+  }
+
+  @Override
+  public void fetchFailed(TokenKey key, CtcTokenException failure, Duration retryIn) {
+    LOG.log(Level.WARNING, () -> "token fetch for " + key + " failed, next attempt in " + retryIn.toMillis()
+        + " ms: " + failure);
+    each(l -> l.fetchFailed(key, failure, retryIn));
+  }
+
+  @Override
+  public void tokenAdopted(TokenKey key, long version) {
+    LOG.log(Level.DEBUG, () -> "adopted token version " + version + " for " + key + " from the store");
+    each(l -> l.tokenAdopted(key, version));
+  }
+
+  @Override
+  public void renewedAfterRejection(TokenKey key, long rejectedVersion, long newVersion, boolean fetched) {
+    each(l -> l.renewedAfterRejection(key, rejectedVersion, newVersion, fetched));
+  }
+
+  @Override
+  public void rejectionRateLimited(TokenKey key, long rejectedVersion, Duration retryAfter) {
+    LOG.log(Level.WARNING, () -> "token version " + rejectedVersion + " for " + key
+        + " was rejected again; renewal suppressed for " + retryAfter.toMillis() + " ms");
+    each(l -> l.rejectionRateLimited(key, rejectedVersion, retryAfter));
+  }
+
+  @Override
+  public void leaseLost(TokenKey key, long seenVersion) {
+    LOG.log(Level.WARNING, () -> "renewal lease for " + key + " ran out before publishing; token discarded");
+    each(l -> l.leaseLost(key, seenVersion));
+  }
+
+  @Override
+  public void storeFailed(TokenKey key, CtcTokenException failure) {
+    LOG.log(Level.WARNING, () -> "token store failed for " + key + ": " + failure);
+    each(l -> l.storeFailed(key, failure));
+  }
+
+  private void each(Consumer<TokenEventListener> event) {
+    for (TokenEventListener listener : listeners) {
+      try {
+        event.accept(listener);
+      } catch (RuntimeException ignored) {
+        // a broken listener must not break token renewal
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package com.ctcfile.token.core.port;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a {@link Transport} sends: a GET of {@link #uri()} within {@link #timeout()}, reading at most
+ * {@link #maxBodyBytes()} of the reply. Immutable.
+ *
+ * <p>The URI's query holds the client secret, so {@link #toString()} and {@link #redactedUri()} leave
+ * the query out; use them in log lines and exception messages, never {@link #uri()}.
+ */
+public final class TransportRequest {
+
+  /** The reply body limit core asks for: 64 KiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+  private final URI uri;
+  private final Duration timeout;
+  private final int maxBodyBytes;
+
+  public TransportRequest(URI uri, Duration timeout, int maxBodyBytes) {
+    this.uri = Objects.requireNonNull(uri, "uri");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    if (maxBodyBytes <= 0) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+    }
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** The absolute URI to GET, query already encoded. Holds the secret: never log it. */
+  public URI uri() {
+    return uri;
+  }
+
+  /** The whole exchange, connect to last byte, must finish within this. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Read no more body than this; a longer body is a {@link com.ctcfile.token.TokenProtocolException}. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Scheme, authority and path of {@link #uri()}, without the query that carries the secret. */
+  public String redactedUri() {
+    return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath()
+        + (uri.getRawQuery() == null ? "" : "?<redacted>");
+  }
+
+  @Override
+  public String toString() {
+    return "GET " + redactedUri() + " (timeout " + timeout.toMillis() + " ms, max " + maxBodyBytes + " bytes)";
+  }
+}

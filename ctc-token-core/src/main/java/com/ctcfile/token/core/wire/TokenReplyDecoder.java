@@ -1,0 +1,182 @@
+package com.ctcfile.token.core.wire;
+
+import com.ctcfile.token.B64Token;
+import com.ctcfile.token.CtcApiException;
+import com.ctcfile.token.TokenProtocolException;
+import com.ctcfile.token.TokenTransportException;
+import com.ctcfile.token.core.internal.Redactor;
+import com.ctcfile.token.core.port.TransportResponse;
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Turns a token endpoint reply into a {@link TokenReply} or the typed exception the wire rules name
+ * (DESIGN.md §4):
+ * <ul>
+ *   <li>{@code errcode} {@code ""}, {@code "0"}, {@code 0}, {@code null} or absent is success; any
+ *       other value, with any HTTP status, is a {@link CtcApiException}.
+ *   <li>A non-2xx reply without an {@code errcode} is a {@link TokenTransportException} naming the
+ *       status and quoting at most 200 sanitised characters of the body.
+ *   <li>A 2xx reply must be a JSON object with a non-empty {@code access_token} of the RFC 6750
+ *       b64token set, at most 1024 characters; {@code expires_in} is a number or numeric string of
+ *       1 second to 7 days, 3600 when absent; an empty {@code token_type} means {@code Bearer}.
+ *       Anything else is a {@link TokenProtocolException}.
+ * </ul>
+ * Thread-safe.
+ */
+public final class TokenReplyDecoder {
+
+  static final Duration DEFAULT_EXPIRES_IN = Duration.ofSeconds(3600);
+  static final long MAX_EXPIRES_IN_SECONDS = Duration.ofDays(7).toSeconds();
+  static final int QUOTE_LIMIT = 200;
+
+  private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
+
+  private final Redactor redactor;
+  private final int maxBodyBytes;
+
+  public TokenReplyDecoder(Redactor redactor, int maxBodyBytes) {
+    this.redactor = redactor;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public TokenReply decode(TransportResponse response) {
+    int status = response.statusCode();
+    if (response.bodyLength() > maxBodyBytes) {
+      throw new TokenProtocolException("token reply body exceeds " + maxBodyBytes + " bytes");
+    }
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    Optional<JsonObject> json = parseObject(text);
+    boolean success = status >= 200 && status < 300;
+    Optional<String> errcode = json.flatMap(TokenReplyDecoder::failedErrcode);
+    if (errcode.isPresent()) {
+      throw new CtcApiException(redactor.quote(errcode.get(), QUOTE_LIMIT), errmsg(json.get()), status);
+    }
+    if (!success) {
+      throw new TokenTransportException("token endpoint answered HTTP " + status
+          + (text.isEmpty() ? " with an empty body" : ": \"" + redactor.quote(text, QUOTE_LIMIT) + "\""), status, null);
+    }
+    JsonObject reply = json.orElseThrow(() -> new TokenProtocolException(
+        "token reply (HTTP " + status + ", " + response.bodyLength() + " bytes) is not a JSON object"));
+    return new TokenReply(accessToken(reply), tokenType(reply), expiresIn(reply));
+  }
+
+  private static Optional<JsonObject> parseObject(String text) {
+    try {
+      JsonReader reader = new JsonReader(new StringReader(text));
+      reader.setStrictness(Strictness.STRICT);
+      JsonElement element = JSON.read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT || !element.isJsonObject()) {
+        return Optional.empty();
+      }
+      return Optional.of(element.getAsJsonObject());
+    } catch (IOException | RuntimeException notJson) {
+      return Optional.empty();
+    }
+  }
+
+  /** The errcode as text when it says failure; empty when it says success or is absent. */
+  private static Optional<String> failedErrcode(JsonObject reply) {
+    JsonElement code = reply.get("errcode");
+    if (code == null || code.isJsonNull()) {
+      return Optional.empty();
+    }
+    if (code.isJsonPrimitive() && code.getAsJsonPrimitive().isNumber()) {
+      BigDecimal number = code.getAsBigDecimal();
+      return number.signum() == 0 ? Optional.empty() : Optional.of(number.stripTrailingZeros().toPlainString());
+    }
+    if (code.isJsonPrimitive() && code.getAsJsonPrimitive().isString()) {
+      String text = code.getAsString().trim();
+      return text.isEmpty() || text.equals("0") ? Optional.empty() : Optional.of(text);
+    }
+    return Optional.of(code.toString());
+  }
+
+  private String errmsg(JsonObject reply) {
+    JsonElement message = reply.get("errmsg");
+    if (message == null || message.isJsonNull()) {
+      return "";
+    }
+    String text = message.isJsonPrimitive() ? message.getAsString() : message.toString();
+    return redactor.quote(text, QUOTE_LIMIT);
+  }
+
+  private static String accessToken(JsonObject reply) {
+    JsonElement token = reply.get("access_token");
+    if (token == null || token.isJsonNull()) {
+      throw new TokenProtocolException("success reply carries no access_token");
+    }
+    if (!isString(token)) {
+      throw new TokenProtocolException("access_token is not a JSON string");
+    }
+    String value = token.getAsString();
+    if (value.isEmpty()) {
+      throw new TokenProtocolException("success reply carries an empty access_token");
+    }
+    B64Token.problemWith(value).ifPresent(problem -> {
+      throw new TokenProtocolException("access_token " + problem);
+    });
+    return value;
+  }
+
+  private static String tokenType(JsonObject reply) {
+    JsonElement type = reply.get("token_type");
+    if (type == null || type.isJsonNull()) {
+      return "Bearer";
+    }
+    if (!isString(type)) {
+      throw new TokenProtocolException("token_type is not a JSON string");
+    }
+    String value = type.getAsString();
+    if (value.isEmpty()) {
+      return "Bearer";
+    }
+    if (value.length() > 64 || !value.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new TokenProtocolException("token_type is not a short run of visible ASCII characters");
+    }
+    return value;
+  }
+
+  private static Duration expiresIn(JsonObject reply) {
+    JsonElement field = reply.get("expires_in");
+    if (field == null || field.isJsonNull()) {
+      return DEFAULT_EXPIRES_IN;
+    }
+    BigDecimal seconds;
+    try {
+      if (!field.isJsonPrimitive() || field.getAsJsonPrimitive().isBoolean()) {
+        throw new NumberFormatException();
+      }
+      seconds = new BigDecimal(field.getAsString().trim());
+    } catch (NumberFormatException notNumeric) {
+      throw new TokenProtocolException("expires_in is not numeric");
+    }
+    if (seconds.signum() <= 0) {
+      throw new TokenProtocolException("expires_in must be positive, was " + seconds.toPlainString());
+    }
+    if (seconds.compareTo(BigDecimal.valueOf(MAX_EXPIRES_IN_SECONDS)) > 0) {
+      throw new TokenProtocolException("expires_in exceeds 7 days (" + MAX_EXPIRES_IN_SECONDS + " s): "
+          + seconds.toPlainString());
+    }
+    if (seconds.stripTrailingZeros().scale() > 0) {
+      throw new TokenProtocolException("expires_in is not a whole number of seconds: " + seconds.toPlainString());
+    }
+    return Duration.ofSeconds(seconds.longValueExact());
+  }
+
+  private static boolean isString(JsonElement element) {
+    return element.isJsonPrimitive() && ((JsonPrimitive) element).isString();
+  }
+}
