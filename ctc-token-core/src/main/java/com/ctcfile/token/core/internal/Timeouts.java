@@ -53,7 +53,8 @@ public final class Timeouts {
   public CompletableFuture<Void> after(Duration delay) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      scheduler.schedule(() -> done.complete(null), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      Runnable elapse = () -> done.complete(null);
+      scheduler.schedule(elapse, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException shutDown) {
       done.completeExceptionally(shutDown);
     }
