@@ -108,7 +108,8 @@ class BackoffTest {
       for (int i = 1; i < sendTimes.size(); i++) {
         assertThat(Duration.ofNanos(sendTimes.get(i) - sendTimes.get(i - 1))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
       }
-      assertThat(sendTimes).as("60 s of callers caused a handful of fetches").hasSizeLessThanOrEqualTo(8);
+      // 600 calls in 60 s; once the ceiling reaches 30 s (third failure) a retry waits 15 s on average
+      assertThat(sendTimes).as("600 calls in 60 s caused a few fetches, not one each").hasSizeLessThanOrEqualTo(30);
     }
   }
 
