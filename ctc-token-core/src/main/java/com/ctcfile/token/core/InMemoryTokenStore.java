@@ -3,6 +3,7 @@ package com.ctcfile.token.core;
 import com.ctcfile.token.core.port.FreshToken;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
+import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.core.port.TokenStore;
 import java.time.Duration;

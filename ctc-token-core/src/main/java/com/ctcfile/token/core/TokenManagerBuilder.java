@@ -7,6 +7,7 @@ import com.ctcfile.token.core.internal.Redactor;
 import com.ctcfile.token.core.internal.RejectionRateLimit;
 import com.ctcfile.token.core.internal.Timeouts;
 import com.ctcfile.token.core.internal.TokenFetcher;
+import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.TokenEventListener;
 import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.core.port.TokenStore;

@@ -1,5 +1,6 @@
 package com.ctcfile.token.core;
 
+import com.ctcfile.token.core.port.TokenClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

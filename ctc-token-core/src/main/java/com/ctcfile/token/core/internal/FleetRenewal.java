@@ -7,7 +7,7 @@ import com.ctcfile.token.RenewalRateLimitedException;
 import com.ctcfile.token.TokenProtocolException;
 import com.ctcfile.token.TokenStoreException;
 import com.ctcfile.token.TokenTransportException;
-import com.ctcfile.token.core.TokenClock;
+import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.FreshToken;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;

@@ -67,23 +67,6 @@ public final class Redactor {
   }
 
   /**
-   * {@code text} made safe to quote in one line: secrets masked, line breaks and control characters
-   * turned into spaces, cut at {@code maxChars} with an ellipsis.
-   */
-  public String quote(String text, int maxChars) {
-    String redacted = redact(text);
-    StringBuilder out = new StringBuilder(Math.min(redacted.length(), maxChars) + 1);
-    for (int i = 0; i < redacted.length() && out.length() < maxChars; i++) {
-      char c = redacted.charAt(i);
-      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
-    }
-    if (redacted.length() > maxChars) {
-      out.append('…');
-    }
-    return out.toString();
-  }
-
-  /**
    * Returns {@code failure} as a {@link CtcTokenException} whose message and whole cause chain are free
    * of secrets. A clean typed exception is returned as is; anything else is rebuilt, keeping each
    * exception's type where it is one of ours and its stack trace. Failures that are not ours are

@@ -1,6 +1,6 @@
 package com.ctcfile.token.core.internal;
 
-import com.ctcfile.token.core.TokenClock;
+import com.ctcfile.token.core.port.TokenClock;
 import java.time.Duration;
 import java.util.Optional;
 

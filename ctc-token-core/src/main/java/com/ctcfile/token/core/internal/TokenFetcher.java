@@ -2,7 +2,7 @@ package com.ctcfile.token.core.internal;
 
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenTransportException;
-import com.ctcfile.token.core.TokenClock;
+import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
@@ -38,7 +38,7 @@ public final class TokenFetcher {
   public TokenFetcher(Transport transport, TransportRequest request, Redactor redactor, TokenClock clock, Timeouts timeouts) {
     this.transport = transport;
     this.request = request;
-    this.decoder = new TokenReplyDecoder(redactor, request.maxBodyBytes());
+    this.decoder = new TokenReplyDecoder(redactor::redact, request.maxBodyBytes());
     this.redactor = redactor;
     this.clock = clock;
     this.timeouts = timeouts;

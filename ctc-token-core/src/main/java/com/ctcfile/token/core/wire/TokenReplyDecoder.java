@@ -4,7 +4,6 @@ import com.ctcfile.token.B64Token;
 import com.ctcfile.token.CtcApiException;
 import com.ctcfile.token.TokenProtocolException;
 import com.ctcfile.token.TokenTransportException;
-import com.ctcfile.token.core.internal.Redactor;
 import com.ctcfile.token.core.port.TransportResponse;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
@@ -20,6 +19,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns a token endpoint reply into a {@link TokenReply} or the typed exception the wire rules name
@@ -44,11 +44,15 @@ public final class TokenReplyDecoder {
 
   private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
 
-  private final Redactor redactor;
+  private final UnaryOperator<String> redact;
   private final int maxBodyBytes;
 
-  public TokenReplyDecoder(Redactor redactor, int maxBodyBytes) {
-    this.redactor = redactor;
+  /**
+   * @param redact masks secrets in text taken from a reply (a server may echo the query string)
+   * @param maxBodyBytes the longest body accepted
+   */
+  public TokenReplyDecoder(UnaryOperator<String> redact, int maxBodyBytes) {
+    this.redact = redact;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -62,11 +66,11 @@ public final class TokenReplyDecoder {
     boolean success = status >= 200 && status < 300;
     Optional<String> errcode = json.flatMap(TokenReplyDecoder::failedErrcode);
     if (errcode.isPresent()) {
-      throw new CtcApiException(redactor.quote(errcode.get(), QUOTE_LIMIT), errmsg(json.get()), status);
+      throw new CtcApiException(quote(errcode.get(), QUOTE_LIMIT), errmsg(json.get()), status);
     }
     if (!success) {
       throw new TokenTransportException("token endpoint answered HTTP " + status
-          + (text.isEmpty() ? " with an empty body" : ": \"" + redactor.quote(text, QUOTE_LIMIT) + "\""), status, null);
+          + (text.isEmpty() ? " with an empty body" : ": \"" + quote(text, QUOTE_LIMIT) + "\""), status, null);
     }
     JsonObject reply = json.orElseThrow(() -> new TokenProtocolException(
         "token reply (HTTP " + status + ", " + response.bodyLength() + " bytes) is not a JSON object"));
@@ -110,7 +114,7 @@ public final class TokenReplyDecoder {
       return "";
     }
     String text = message.isJsonPrimitive() ? message.getAsString() : message.toString();
-    return redactor.quote(text, QUOTE_LIMIT);
+    return quote(text, QUOTE_LIMIT);
   }
 
   private static String accessToken(JsonObject reply) {
@@ -174,6 +178,23 @@ public final class TokenReplyDecoder {
       throw new TokenProtocolException("expires_in is not a whole number of seconds: " + seconds.toPlainString());
     }
     return Duration.ofSeconds(seconds.longValueExact());
+  }
+
+  /**
+   * {@code text} made safe to quote in one line: secrets masked, line breaks and control characters
+   * turned into spaces, cut at {@code maxChars} with an ellipsis.
+   */
+  private String quote(String text, int maxChars) {
+    String redacted = redact.apply(text);
+    StringBuilder out = new StringBuilder(Math.min(redacted.length(), maxChars) + 1);
+    for (int i = 0; i < redacted.length() && out.length() < maxChars; i++) {
+      char c = redacted.charAt(i);
+      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
+    }
+    if (redacted.length() > maxChars) {
+      out.append('…');
+    }
+    return out.toString();
   }
 
   private static boolean isString(JsonElement element) {

@@ -19,7 +19,7 @@ class TokenReplyDecoderTest {
 
   private static final String SECRET = "s3cr&t=+%/?密";
   private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIyNDMifQ.Sok8Q1mDOjpV22Qm-_";
-  private final TokenReplyDecoder decoder = new TokenReplyDecoder(Redactor.forSecret(SECRET), 64 * 1024);
+  private final TokenReplyDecoder decoder = new TokenReplyDecoder(Redactor.forSecret(SECRET)::redact, 64 * 1024);
 
   private static TransportResponse reply(int status, String body) {
     return new TransportResponse(status, body.getBytes(StandardCharsets.UTF_8));

@@ -1,15 +1,15 @@
-package com.ctcfile.token.core;
+package com.ctcfile.token.core.port;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The time source of a {@link TokenManager} or {@link InMemoryTokenStore}: a monotonic reading for
+ * The time source of a {@code TokenManager} or {@code InMemoryTokenStore}: a monotonic reading for
  * measuring intervals and a wall-clock reading for {@link com.ctcfile.token.AccessToken#expiresAt()}.
  *
  * <p>Production code uses {@link #system()}. Tests inject their own to move time by hand; see
- * {@link TokenManagerBuilder#clock(TokenClock)} for what that costs on the hot path.
+ * {@code TokenManagerBuilder.clock(TokenClock)} for what that costs on the hot path.
  */
 public interface TokenClock {
 
