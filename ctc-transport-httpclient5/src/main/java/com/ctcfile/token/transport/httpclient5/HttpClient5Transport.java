@@ -1,0 +1,317 @@
+package com.ctcfile.token.transport.httpclient5;
+
+import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.TokenTransportException;
+import com.ctcfile.token.core.port.Transport;
+import com.ctcfile.token.core.port.TransportRequest;
+import com.ctcfile.token.core.port.TransportResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.IOReactorStatus;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The ctc-token {@link Transport} on the Apache HttpClient 5 <em>async</em> client.
+ *
+ * <pre>{@code
+ * TokenManager.builder()
+ *     .endpoint(URI.create("https://coresite.ctcfile.com"))
+ *     .clientId("...").clientSecret("...")
+ *     .transport(HttpClient5Transport.create())   // or create(yourAsyncClient)
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Two ways to make one.</b> {@link #create()} and {@link #builder()} build a small client of
+ * the transport's own (one I/O thread, no redirects, no automatic retries, no cookies; connect
+ * timeout 5 s and response timeout 10 s unless configured) and close it in {@link #close()}.
+ * {@link #create(CloseableHttpAsyncClient)} sends through the caller's client, starting it if it has
+ * not been started, and never closes it. A caller's client keeps its own connection pool, TLS, proxy
+ * and retry settings; per request the transport only turns redirects off and sets the timeouts (a
+ * per-request {@link RequestConfig} replaces the client's default one for this request). Its retry
+ * strategy still applies, so a client built with {@code disableAutomaticRetries()} leaves all
+ * retrying to the token manager, which is what it expects.
+ *
+ * <p><b>What a send does.</b> A {@code GET} of the request URI exactly as given (the query, which
+ * carries the already encoded client secret, is passed on raw), with {@code Accept:
+ * application/json}; no redirect is followed. The reply body is streamed into a buffer that stops
+ * at {@link TransportRequest#maxBodyBytes()}: a longer body (or a longer {@code Content-Length})
+ * completes the stage with {@link com.ctcfile.token.TokenProtocolException} and aborts the exchange,
+ * so the connection is dropped instead of being drained. The whole exchange, from leasing a
+ * connection to the last byte, is bounded by {@link TransportRequest#timeout()}.
+ *
+ * <p><b>Failures.</b> The stage completes exceptionally with {@link TokenTransportException} on I/O
+ * errors, refused or dropped connections, timeouts and sends after {@link #close()}, and with
+ * {@link com.ctcfile.token.TokenProtocolException} for an oversized body. Any HTTP status completes
+ * normally. Messages name the request by {@link TransportRequest#redactedUri()}; an HttpClient
+ * exception whose message would reveal the query is replaced in the cause chain by one naming only
+ * its type.
+ *
+ * <p>Thread-safe; {@link #send} never blocks: the stage completes on the client's I/O thread, or for
+ * timeouts on the JDK's shared {@link CompletableFuture} delay thread. Keep code chained to it short.
+ */
+public final class HttpClient5Transport implements Transport {
+
+  /** The connect timeout of an owned client unless {@link Builder#connectTimeout} says otherwise. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** The response (socket read) timeout of an owned client unless {@link Builder#responseTimeout} says otherwise. */
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final CloseableHttpAsyncClient client;
+  private final boolean ownsClient;
+  private final Duration responseTimeout;
+  private final String threadNamePrefix;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  // exchanges still running, failed on close so that no caller waits for a client that is gone
+  private final Set<CompletableFuture<TransportResponse>> inFlight = ConcurrentHashMap.newKeySet();
+
+  private HttpClient5Transport(CloseableHttpAsyncClient client, boolean ownsClient, Duration responseTimeout,
+      String threadNamePrefix) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.responseTimeout = responseTimeout;
+    this.threadNamePrefix = threadNamePrefix;
+  }
+
+  /** A transport with a client of its own and the default timeouts (connect 5 s, response 10 s); closed with it. */
+  public static HttpClient5Transport create() {
+    return builder().build();
+  }
+
+  /**
+   * A transport that sends through {@code client}: started here if it has not been started yet,
+   * never closed by this transport. Thread-safe clients may be shared with the rest of the
+   * application, including one with {@link CtcBearerAuth} installed: the integration leaves the
+   * transport's own token requests alone.
+   *
+   * @throws NullPointerException if {@code client} is null
+   */
+  public static HttpClient5Transport create(CloseableHttpAsyncClient client) {
+    Objects.requireNonNull(client, "client");
+    if (client.getStatus() == IOReactorStatus.INACTIVE) {
+      client.start();
+    }
+    return new HttpClient5Transport(client, false, null, null);
+  }
+
+  /** A builder for a transport with a client of its own. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public CompletionStage<TransportResponse> send(TransportRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(
+          new TokenTransportException(request + " not sent: the transport is closed", null));
+    }
+    CompletableFuture<TransportResponse> result = new CompletableFuture<>();
+    inFlight.add(result);
+    if (closed.get()) {
+      // close() ran between the check above and the registration: it may have missed this one
+      inFlight.remove(result);
+      result.completeExceptionally(new TokenTransportException(request + " not sent: the transport is closed", null));
+      return result;
+    }
+    BasicHttpRequest get = new BasicHttpRequest(Method.GET, request.uri());
+    get.setHeader(HttpHeaders.ACCEPT, "application/json");
+    HttpClientContext context = HttpClientContext.create();
+    context.setRequestConfig(requestConfig(request.timeout()));
+    context.setAttribute(CtcBearerAuth.TRANSPORT_REQUEST, Boolean.TRUE);
+
+    Future<TransportResponse> exchange;
+    try {
+      exchange = client.execute(new BasicRequestProducer(get, null),
+          new BoundedBodyConsumer(request, result), null, context, new Outcome(request, result));
+    } catch (RuntimeException e) {
+      // a client that was closed or never started refuses at once
+      inFlight.remove(result);
+      result.completeExceptionally(TransportFailures.transport(request, "could not be sent", e));
+      return result;
+    }
+    // The deadline is a future of its own so that completing the exchange cancels its timer.
+    CompletableFuture<Void> deadline = new CompletableFuture<Void>()
+        .orTimeout(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    deadline.whenComplete((ignored, timedOut) -> {
+      if (timedOut instanceof TimeoutException) {
+        result.completeExceptionally(new TokenTransportException(request + " timed out after "
+            + request.timeout().toMillis() + " ms (whole exchange, connect to last byte)", null));
+      }
+    });
+    result.whenComplete((response, error) -> {
+      inFlight.remove(result);
+      deadline.complete(null);
+      if (error != null) {
+        // aborts whatever is still running and drops its connection; a no-op after a normal end
+        exchange.cancel(true);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Fails every exchange still running with {@link TokenTransportException}; closes the client only
+   * if this transport made it, waiting briefly for its threads to end. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (CompletableFuture<TransportResponse> pending : inFlight) {
+      pending.completeExceptionally(new TokenTransportException("token request aborted: the transport is closed", null));
+    }
+    if (ownsClient) {
+      client.close(CloseMode.GRACEFUL);
+      try {
+        client.awaitShutdown(TimeValue.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpClient5Transport{" + (ownsClient ? "own client " + threadNamePrefix : "caller's client")
+        + (closed.get() ? ", closed" : "") + "}";
+  }
+
+  /** The name prefix of the threads of an owned client, {@code null} for a caller's client; for tests. */
+  String threadNamePrefix() {
+    return threadNamePrefix;
+  }
+
+  private RequestConfig requestConfig(Duration timeout) {
+    Duration response = responseTimeout == null || timeout.compareTo(responseTimeout) < 0 ? timeout : responseTimeout;
+    return RequestConfig.custom()
+        .setRedirectsEnabled(false)
+        .setConnectionRequestTimeout(Timeout.of(timeout))
+        .setResponseTimeout(Timeout.of(response))
+        .build();
+  }
+
+  /** Completes the stage from HttpClient's callback; the first completion of the stage wins. */
+  private static final class Outcome implements FutureCallback<TransportResponse> {
+    private final TransportRequest request;
+    private final CompletableFuture<TransportResponse> result;
+
+    Outcome(TransportRequest request, CompletableFuture<TransportResponse> result) {
+      this.request = request;
+      this.result = result;
+    }
+
+    @Override
+    public void completed(TransportResponse response) {
+      result.complete(response);
+    }
+
+    @Override
+    public void failed(Exception cause) {
+      result.completeExceptionally(cause instanceof CtcTokenException
+          ? cause
+          : TransportFailures.transport(request, "failed", cause));
+    }
+
+    @Override
+    public void cancelled() {
+      result.completeExceptionally(new TokenTransportException(request + " was cancelled", null));
+    }
+  }
+
+  /**
+   * Configures a transport with a client of its own. Setters validate at once; not thread-safe.
+   */
+  public static final class Builder {
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+
+    private Builder() {}
+
+    /** The TCP (and TLS) connect timeout. Default 5 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = requirePositive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The longest silence while waiting for reply bytes. Default 10 s. Each request is further
+     * bounded as a whole by its own {@link TransportRequest#timeout()}, which the token manager sets
+     * from its fetch timeout.
+     */
+    public Builder responseTimeout(Duration responseTimeout) {
+      this.responseTimeout = requirePositive(responseTimeout, "responseTimeout");
+      return this;
+    }
+
+    /** Builds and starts the client; the transport closes it in {@link HttpClient5Transport#close()}. */
+    public HttpClient5Transport build() {
+      String prefix = "ctc-token-httpclient5-" + INSTANCES.incrementAndGet() + "-";
+      CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+          .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+              .setDefaultConnectionConfig(ConnectionConfig.custom()
+                  .setConnectTimeout(Timeout.of(connectTimeout))
+                  .setSocketTimeout(Timeout.of(responseTimeout))
+                  .build())
+              .build())
+          .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
+          .setThreadFactory(daemonThreads(prefix))
+          .disableRedirectHandling()
+          // core owns retries: a hidden second fetch would invalidate the token the first one got
+          .disableAutomaticRetries()
+          .disableCookieManagement()
+          .disableAuthCaching()
+          .build();
+      client.start();
+      return new HttpClient5Transport(client, true, responseTimeout, prefix);
+    }
+
+    @Override
+    public String toString() {
+      return "HttpClient5Transport.Builder{connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout + "}";
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+      AtomicInteger number = new AtomicInteger();
+      return task -> {
+        Thread thread = new Thread(task, prefix + number.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      };
+    }
+
+    private static Duration requirePositive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return value;
+    }
+  }
+}
