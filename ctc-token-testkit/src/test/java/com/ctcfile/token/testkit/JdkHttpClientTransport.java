@@ -7,12 +7,16 @@ import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,20 +43,50 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JdkHttpClientTransport implements Transport {
 
+  /**
+   * Deliberate breaches of the contract, one at a time, so that {@code TransportContractMutantTest}
+   * can show each contract test failing for the breach it is about. A transport made with none of
+   * them is the reference.
+   */
+  enum Flaw {
+    FOLLOWS_REDIRECTS,
+    NO_ACCEPT_HEADER,
+    SENDS_POST,
+    REBUILDS_URI_FROM_DECODED_PARTS,
+    FAILS_ON_ERROR_STATUS,
+    IGNORES_BODY_LIMIT,
+    LIMIT_OFF_BY_ONE,
+    KEEPS_CONNECTION_PAST_LIMIT,
+    TIMEOUT_ENDS_AT_HEADERS,
+    NO_TIMEOUT,
+    UNTRANSLATED_EXCEPTIONS,
+    URI_IN_MESSAGES,
+    BLOCKS_CALLER,
+    ONE_REQUEST_AT_A_TIME,
+    CLOSE_TWICE_FAILS
+  }
+
   private static final AtomicInteger NUMBER = new AtomicInteger();
 
+  private final Set<Flaw> flaws;
   private final ExecutorService executor;
   private final ScheduledThreadPoolExecutor deadlines;
   private final HttpClient client;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   JdkHttpClientTransport() {
+    this(EnumSet.noneOf(Flaw.class));
+  }
+
+  JdkHttpClientTransport(Set<Flaw> flaws) {
+    this.flaws = EnumSet.copyOf(flaws.isEmpty() ? EnumSet.noneOf(Flaw.class) : flaws);
     int number = NUMBER.incrementAndGet();
     this.executor = Executors.newCachedThreadPool(daemon("jdk-transport-" + number + "-io"));
     this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("jdk-transport-" + number + "-deadline"));
     this.deadlines.setRemoveOnCancelPolicy(true);
     this.client = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
+        .followRedirects(has(Flaw.FOLLOWS_REDIRECTS) ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
         .executor(executor)
         .build();
@@ -63,27 +97,60 @@ final class JdkHttpClientTransport implements Transport {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new TokenTransportException("transport is closed: " + request, null));
     }
-    HttpRequest http = HttpRequest.newBuilder(request.uri())
-        .GET()
-        .header("Accept", "application/json")
-        .timeout(request.timeout())
-        .build();
-    BoundedBody body = new BoundedBody(request.maxBodyBytes());
-    CompletableFuture<TransportResponse> result = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(http, info -> body);
-    ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-      if (result.completeExceptionally(new TokenTransportException("no complete reply from " + request.redactedUri()
-          + " within " + request.timeout().toMillis() + " ms", null))) {
-        body.abort();
-        exchange.cancel(true);
+    if (has(Flaw.ONE_REQUEST_AT_A_TIME) && inFlight.getAndIncrement() > 0) {
+      inFlight.decrementAndGet();
+      return CompletableFuture.failedFuture(new TokenTransportException("busy: " + request, null));
+    }
+    CompletableFuture<TransportResponse> result = exchange(request);
+    if (has(Flaw.ONE_REQUEST_AT_A_TIME)) {
+      result.whenComplete((response, error) -> inFlight.decrementAndGet());
+    }
+    if (has(Flaw.BLOCKS_CALLER)) {
+      try {
+        result.join();
+      } catch (RuntimeException failed) {
+        // the stage reports it
       }
-    }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+    return result;
+  }
+
+  private CompletableFuture<TransportResponse> exchange(TransportRequest request) {
+    HttpRequest.Builder http = HttpRequest.newBuilder(uriOf(request));
+    if (has(Flaw.SENDS_POST)) {
+      http.POST(HttpRequest.BodyPublishers.noBody());
+    } else {
+      http.GET();
+    }
+    if (!has(Flaw.NO_ACCEPT_HEADER)) {
+      http.header("Accept", "application/json");
+    }
+    if (!has(Flaw.NO_TIMEOUT)) {
+      http.timeout(request.timeout());
+    }
+    int limit = has(Flaw.IGNORES_BODY_LIMIT) ? Integer.MAX_VALUE
+        : has(Flaw.LIMIT_OFF_BY_ONE) ? request.maxBodyBytes() - 1 : request.maxBodyBytes();
+    BoundedBody body = new BoundedBody(limit, !has(Flaw.KEEPS_CONNECTION_PAST_LIMIT));
+    CompletableFuture<TransportResponse> result = new CompletableFuture<>();
+    CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(http.build(), info -> body);
+    ScheduledFuture<?> deadline = has(Flaw.NO_TIMEOUT) || has(Flaw.TIMEOUT_ENDS_AT_HEADERS) ? null
+        : deadlines.schedule(() -> {
+          if (result.completeExceptionally(new TokenTransportException("no complete reply from "
+              + describe(request) + " within " + request.timeout().toMillis() + " ms", null))) {
+            body.abort();
+            exchange.cancel(true);
+          }
+        }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
     exchange.whenComplete((response, error) -> {
-      deadline.cancel(false);
-      if (error == null) {
-        result.complete(new TransportResponse(response.statusCode(), response.body()));
-      } else {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      if (error != null) {
         result.completeExceptionally(translate(error, request));
+      } else if (has(Flaw.FAILS_ON_ERROR_STATUS) && response.statusCode() >= 400) {
+        result.completeExceptionally(new TokenTransportException("HTTP " + response.statusCode(), null));
+      } else {
+        result.complete(new TransportResponse(response.statusCode(), response.body()));
       }
     });
     return result;
@@ -94,22 +161,47 @@ final class JdkHttpClientTransport implements Transport {
     if (closed.compareAndSet(false, true)) {
       deadlines.shutdownNow();
       executor.shutdownNow();
+    } else if (has(Flaw.CLOSE_TWICE_FAILS)) {
+      throw new IllegalStateException("already closed");
     }
   }
 
+  private boolean has(Flaw flaw) {
+    return flaws.contains(flaw);
+  }
+
+  private URI uriOf(TransportRequest request) {
+    if (!has(Flaw.REBUILDS_URI_FROM_DECODED_PARTS)) {
+      return request.uri();
+    }
+    URI uri = request.uri();
+    try {
+      return new URI(uri.getScheme(), uri.getAuthority(), uri.getPath(), uri.getQuery(), null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private String describe(TransportRequest request) {
+    return has(Flaw.URI_IN_MESSAGES) ? request.uri().toString() : request.redactedUri();
+  }
+
   // the JDK's exceptions name no URI, but the message is ours anyway, made from the redacted one
-  private static CtcTokenException translate(Throwable error, TransportRequest request) {
+  private Throwable translate(Throwable error, TransportRequest request) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (has(Flaw.UNTRANSLATED_EXCEPTIONS)) {
+      return cause;
+    }
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof CtcTokenException) {
         return (CtcTokenException) t;
       }
       if (t instanceof HttpTimeoutException) {
-        return new TokenTransportException("no reply from " + request.redactedUri() + " within "
+        return new TokenTransportException("no reply from " + describe(request) + " within "
             + request.timeout().toMillis() + " ms", t);
       }
     }
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return new TokenTransportException("token request to " + request.redactedUri() + " failed: "
+    return new TokenTransportException("token request to " + describe(request) + " failed: "
         + cause.getClass().getSimpleName(), cause);
   }
 
@@ -126,12 +218,14 @@ final class JdkHttpClientTransport implements Transport {
   private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     private final int limit;
+    private final boolean cancelPastLimit;
     private final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private volatile Flow.Subscription subscription;
 
-    BoundedBody(int limit) {
+    BoundedBody(int limit, boolean cancelPastLimit) {
       this.limit = limit;
+      this.cancelPastLimit = cancelPastLimit;
     }
 
     @Override
@@ -148,7 +242,9 @@ final class JdkHttpClientTransport implements Transport {
     public void onNext(List<ByteBuffer> buffers) {
       for (ByteBuffer buffer : buffers) {
         if (received.size() + (long) buffer.remaining() > limit) {
-          subscription.cancel();
+          if (cancelPastLimit) {
+            subscription.cancel();
+          }
           body.completeExceptionally(new TokenProtocolException("token reply body exceeds " + limit + " bytes"));
           return;
         }
