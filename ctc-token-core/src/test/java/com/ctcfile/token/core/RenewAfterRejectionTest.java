@@ -174,4 +174,27 @@ class RenewAfterRejectionTest {
       assertThat(transport.sends()).isEqualTo(2);
     }
   }
+
+  @Test
+  void aNodeThatHealedFromAnotherNodesRenewalKeepsItsOwnFirstRenewal() {
+    InMemoryTokenStore shared = new InMemoryTokenStore(clock);
+    try (TokenManager nodeA = Fixture.manager(transport, clock, shared);
+        TokenManager nodeB = Fixture.manager(transport, clock, shared)) {
+      AccessToken v1 = nodeA.token();
+      nodeB.token();
+      CompletableFuture<TransportResponse> slow = transport.thenHold();
+      CompletableFuture<AccessToken> aRenews = nodeA.renewAfterRejectionAsync(v1).toCompletableFuture();
+      CompletableFuture<AccessToken> bWaits = nodeB.renewAfterRejectionAsync(v1).toCompletableFuture();
+      clock.advance(Duration.ofMillis(200));
+      slow.complete(transport.tokenReply());
+      clock.advance(Duration.ofMillis(200));
+      AccessToken v2 = bWaits.join();
+      assertThat(aRenews.join()).isEqualTo(v2);
+      assertThat(transport.sends()).isEqualTo(2);
+
+      AccessToken v3 = nodeB.renewAfterRejection(v2);
+
+      assertThat(v3.version()).as("B fetched: its first renewal after rejection was not used up").isEqualTo(3);
+    }
+  }
 }

@@ -116,7 +116,7 @@ public final class FleetRenewal {
           row.nextAttemptIn(), true);
     }
     if (request.isRejection()) {
-      Optional<Duration> wait = rejectionLimit.tryAcquire();
+      Optional<Duration> wait = rejectionLimit.check();
       if (wait.isPresent()) {
         listener.rejectionRateLimited(key, request.rejectedVersion(), wait.get());
         throw new RenewalFailure(new RenewalRateLimitedException("token version " + request.rejectedVersion()
@@ -133,6 +133,9 @@ public final class FleetRenewal {
   }
 
   private CompletionStage<Renewed> fetchUnder(RenewalLease lease, Request request, long deadline) {
+    if (request.isRejection()) {
+      rejectionLimit.consume();
+    }
     listener.fetchStarted(key, request.reason());
     long started = clock.nanoTime();
     return fetcher.fetch().handle((fetched, error) -> {

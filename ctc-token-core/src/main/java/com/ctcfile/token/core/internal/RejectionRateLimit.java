@@ -20,15 +20,19 @@ public final class RejectionRateLimit {
     this.intervalNanos = interval.toNanos();
   }
 
-  /** Takes the permit; empty if granted, else how long until one is free. */
-  public synchronized Optional<Duration> tryAcquire() {
-    long now = clock.nanoTime();
-    long waited = now - lastNanos;
-    if (used && waited < intervalNanos) {
-      return Optional.of(Duration.ofNanos(intervalNanos - waited));
-    }
+  /**
+   * Whether a rejection-triggered fetch may start now: empty if so, else how long until it may. Does
+   * not take the permit; {@link #consume()} does, once the fetch really starts (with a shared store,
+   * another node may win the lease and do it instead).
+   */
+  public synchronized Optional<Duration> check() {
+    long waited = clock.nanoTime() - lastNanos;
+    return used && waited < intervalNanos ? Optional.of(Duration.ofNanos(intervalNanos - waited)) : Optional.empty();
+  }
+
+  /** Records that a rejection-triggered fetch starts now. */
+  public synchronized void consume() {
     used = true;
-    lastNanos = now;
-    return Optional.empty();
+    lastNanos = clock.nanoTime();
   }
 }
