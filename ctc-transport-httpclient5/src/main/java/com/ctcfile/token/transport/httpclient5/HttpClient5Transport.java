@@ -30,7 +30,6 @@ import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
-import org.apache.hc.core5.reactor.IOReactorStatus;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -52,8 +51,10 @@ import org.apache.hc.core5.util.Timeout;
  * not been started, and never closes it. A caller's client keeps its own connection pool, TLS, proxy
  * and retry settings; per request the transport only turns redirects off and sets the timeouts (a
  * per-request {@link RequestConfig} replaces the client's default one for this request). Its retry
- * strategy still applies, so a client built with {@code disableAutomaticRetries()} leaves all
- * retrying to the token manager, which is what it expects.
+ * strategy still applies: HttpClient's default one repeats a token request once after a 429 or 503
+ * reply and after some I/O failures, hiding those from the token manager, which has a backoff of
+ * its own. Build the client with {@code disableAutomaticRetries()} for a transport that reports
+ * every reply as it came, as the port's contract asks.
  *
  * <p><b>What a send does.</b> A {@code GET} of the request URI exactly as given (the query, which
  * carries the already encoded client secret, is passed on raw), with {@code Accept:
@@ -105,7 +106,8 @@ public final class HttpClient5Transport implements Transport {
 
   /**
    * A transport that sends through {@code client}: started here if it has not been started yet,
-   * never closed by this transport. Thread-safe clients may be shared with the rest of the
+   * never closed by this transport. Prefer a client built with {@code disableAutomaticRetries()}
+   * (see the class documentation). Thread-safe clients may be shared with the rest of the
    * application, including one with {@link CtcBearerAuth} installed: the integration leaves the
    * transport's own token requests alone.
    *
@@ -113,9 +115,8 @@ public final class HttpClient5Transport implements Transport {
    */
   public static HttpClient5Transport create(CloseableHttpAsyncClient client) {
     Objects.requireNonNull(client, "client");
-    if (client.getStatus() == IOReactorStatus.INACTIVE) {
-      client.start();
-    }
+    // a no-op for a client that was started already (or closed: sends through it then fail)
+    client.start();
     return new HttpClient5Transport(client, false, null, null);
   }
 
