@@ -477,13 +477,14 @@ public final class FakeCtcServer implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", Fault.JSON);
     exchange.sendResponseHeaders(200, body.length);
     OutputStream out = exchange.getResponseBody();
+    // counted before the bytes can reach the client, so a client that has them sees the count
+    lastReplyBytes.set(STALL_HEAD);
     out.write(body, 0, STALL_HEAD);
     out.flush();
-    lastReplyBytes.set(STALL_HEAD);
     Thread.sleep(stall.toMillis(), stall.toNanosPart() % 1_000_000);
+    lastReplyBytes.set(body.length);
     out.write(body, STALL_HEAD, body.length - STALL_HEAD);
     out.close();
-    lastReplyBytes.set(body.length);
   }
 
   private String issue(String token) {
@@ -513,8 +514,9 @@ public final class FakeCtcServer implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       for (int offset = 0; offset < body.length; offset += SLICE) {
         int n = Math.min(SLICE, body.length - offset);
-        out.write(body, offset, n);
+        // counted first: with a Content-Length the client may have the whole body before write() returns
         lastReplyBytes.addAndGet(n);
+        out.write(body, offset, n);
       }
     }
   }
