@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -230,8 +231,10 @@ public abstract class TokenStoreContractTest {
     TokenKey key = newKey();
     RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
     RenewalLease forged = new RenewalLease(key, "node-b", 0, LONG_LEASE);
+    RenewalLease otherCase = new RenewalLease(key, "NODE-A", 0, LONG_LEASE);
 
     assertThat(publish(forged, newToken(), "Bearer")).isEmpty();
+    assertThat(publish(otherCase, newToken(), "Bearer")).as("owner names are case-sensitive").isEmpty();
 
     assertUnchangedAndLeasedBy(key, 0, "node-a");
     assertThat(publish(lease, newToken(), "Bearer")).as("the real lease still works").isPresent();
@@ -366,6 +369,22 @@ public abstract class TokenStoreContractTest {
     publish(secondLease, secondToken, "Bearer").orElseThrow();
     assertThat(read(first).orElseThrow().value()).contains(firstToken);
     assertThat(read(second).orElseThrow().value()).contains(secondToken);
+  }
+
+  @Test
+  void keysWhoseClientIdsDifferOnlyInCaseAreIndependent() {
+    TokenKey lower = newKey();
+    TokenKey upper = new TokenKey(lower.endpointAuthority(), lower.clientId().toUpperCase(Locale.ROOT));
+    String lowerToken = newToken();
+    publish(lease(lower, 0, "node-a", LONG_LEASE).orElseThrow(), lowerToken, "Bearer").orElseThrow();
+
+    assertThat(read(upper)).isEmpty();
+    RenewalLease upperLease = lease(upper, 0, "node-b", LONG_LEASE).orElseThrow();
+    String upperToken = newToken();
+    assertThat(publish(upperLease, upperToken, "Bearer").map(StoredToken::version)).contains(1L);
+
+    assertThat(read(lower).orElseThrow().value()).contains(lowerToken);
+    assertThat(read(upper).orElseThrow().value()).contains(upperToken);
   }
 
   // ---------------------------------------------------------------------------------------------
