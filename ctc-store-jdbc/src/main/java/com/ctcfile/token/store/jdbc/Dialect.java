@@ -1,0 +1,178 @@
+package com.ctcfile.token.store.jdbc;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How one database family spells the few things the statements need that SQL does not standardise:
+ * the database clock, "now plus so many milliseconds", and "milliseconds from now until a column".
+ *
+ * <p>Every time the store writes or compares comes from these expressions, evaluated by the database,
+ * so the nodes' own clocks never matter. Each expression reads the clock once per statement.
+ */
+enum Dialect {
+
+  /** Tested. {@code statement_timestamp()} rather than {@code now()}: correct inside any transaction. */
+  POSTGRESQL("PostgreSQL", "postgresql", true) {
+    @Override
+    String now() {
+      return "statement_timestamp()";
+    }
+
+    @Override
+    String nowPlusMillis() {
+      return "(statement_timestamp() + ? * INTERVAL '1 millisecond')";
+    }
+
+    @Override
+    String millisUntil(String column) {
+      return "CAST(FLOOR(EXTRACT(EPOCH FROM (" + column + " - statement_timestamp())) * 1000) AS BIGINT)";
+    }
+
+    @Override
+    String insertIgnoringDuplicateKey(String insert) {
+      // no error for the loser of a creation race, so nothing in the server log either
+      return insert + " ON CONFLICT (token_key) DO NOTHING";
+    }
+  },
+
+  /**
+   * Tested on MariaDB. Times are stored as UTC {@code DATETIME(3)} from {@code UTC_TIMESTAMP(3)}, which
+   * unlike {@code NOW()} does not depend on a session's time zone.
+   */
+  MYSQL("MySQL/MariaDB", "mysql", true) {
+    @Override
+    String now() {
+      return "UTC_TIMESTAMP(3)";
+    }
+
+    @Override
+    String nowPlusMillis() {
+      return "TIMESTAMPADD(MICROSECOND, ? * 1000, UTC_TIMESTAMP(3))";
+    }
+
+    @Override
+    String millisUntil(String column) {
+      return "(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), " + column + ") DIV 1000)";
+    }
+  },
+
+  /** Tested. */
+  H2("H2", "h2", true) {
+    @Override
+    String now() {
+      return "CURRENT_TIMESTAMP";
+    }
+
+    @Override
+    String nowPlusMillis() {
+      return "DATEADD(MILLISECOND, ?, CURRENT_TIMESTAMP)";
+    }
+
+    @Override
+    String millisUntil(String column) {
+      // not DATEDIFF: it compares the local fields and ignores the offsets of values written in other time zones
+      return "CAST(FLOOR((EXTRACT(EPOCH FROM " + column + ") - EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) * 1000) AS BIGINT)";
+    }
+  },
+
+  /** Written, not tested. */
+  ORACLE("Oracle", "oracle", false) {
+    @Override
+    String now() {
+      return "SYSTIMESTAMP";
+    }
+
+    @Override
+    String nowPlusMillis() {
+      return "(SYSTIMESTAMP + NUMTODSINTERVAL(? / 1000, 'SECOND'))";
+    }
+
+    @Override
+    String millisUntil(String column) {
+      String left = "(" + column + " - SYSTIMESTAMP)";
+      return "(EXTRACT(DAY FROM " + left + ") * 86400000 + EXTRACT(HOUR FROM " + left + ") * 3600000"
+          + " + EXTRACT(MINUTE FROM " + left + ") * 60000 + FLOOR(EXTRACT(SECOND FROM " + left + ") * 1000))";
+    }
+  },
+
+  /** Written, not tested. */
+  SQLSERVER("Microsoft SQL Server", "sqlserver", false) {
+    @Override
+    String now() {
+      return "SYSDATETIMEOFFSET()";
+    }
+
+    @Override
+    String nowPlusMillis() {
+      return "DATEADD(MILLISECOND, ?, SYSDATETIMEOFFSET())";
+    }
+
+    @Override
+    String millisUntil(String column) {
+      return "DATEDIFF_BIG(MILLISECOND, SYSDATETIMEOFFSET(), " + column + ")";
+    }
+  };
+
+  private final String displayName;
+  private final String ddlName;
+  private final boolean tested;
+
+  Dialect(String displayName, String ddlName, boolean tested) {
+    this.displayName = displayName;
+    this.ddlName = ddlName;
+    this.tested = tested;
+  }
+
+  /** The database clock's current time. */
+  abstract String now();
+
+  /** The database clock's time plus one {@code BIGINT} parameter of milliseconds. */
+  abstract String nowPlusMillis();
+
+  /** Whole milliseconds from the database clock's now until {@code column}; negative once it passed, null if it is. */
+  abstract String millisUntil(String column);
+
+  /**
+   * {@code insert}, made to do nothing where the key exists, if the dialect can say so; otherwise
+   * {@code insert} as is, and the duplicate key error tells the caller.
+   */
+  String insertIgnoringDuplicateKey(String insert) {
+    return insert;
+  }
+
+  /** The class-path resource holding this dialect's {@code CREATE TABLE}. */
+  String ddlResource() {
+    return "com/ctcfile/token/store/jdbc/ddl/" + ddlName + ".sql";
+  }
+
+  boolean isTested() {
+    return tested;
+  }
+
+  /** The dialect of a database product, as {@code DatabaseMetaData.getDatabaseProductName()} names it. */
+  static Optional<Dialect> forProduct(String productName) {
+    String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+    if (name.contains("postgresql")) {
+      return Optional.of(POSTGRESQL);
+    }
+    if (name.contains("mysql") || name.contains("mariadb")) {
+      return Optional.of(MYSQL);
+    }
+    if (name.equals("h2")) {
+      return Optional.of(H2);
+    }
+    if (name.contains("oracle")) {
+      return Optional.of(ORACLE);
+    }
+    if (name.contains("microsoft sql server")) {
+      return Optional.of(SQLSERVER);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return displayName;
+  }
+}

@@ -1,0 +1,521 @@
+package com.ctcfile.token.store.jdbc;
+
+import static com.ctcfile.token.store.jdbc.StoreCalls.failureOf;
+import static com.ctcfile.token.store.jdbc.StoreCalls.fresh;
+import static com.ctcfile.token.store.jdbc.StoreCalls.join;
+import static com.ctcfile.token.store.jdbc.StoreCalls.newKey;
+import static com.ctcfile.token.store.jdbc.StoreCalls.texts;
+import static com.ctcfile.token.store.jdbc.StoreCalls.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.ctcfile.token.TokenStoreException;
+import com.ctcfile.token.core.port.RenewalLease;
+import com.ctcfile.token.core.port.StoredToken;
+import com.ctcfile.token.core.port.TokenKey;
+import com.ctcfile.token.core.port.TokenStore;
+import com.ctcfile.token.testkit.TokenStoreContractTest;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+
+/**
+ * Everything the JDBC store must do on one database: the whole {@link TokenStoreContractTest} in
+ * each configuration a user may pick ({@code @Nested}), and what only a database can show (DDL,
+ * column widths, driver messages, the database clock, threads). One concrete subclass per database.
+ *
+ * <p>Every test class works in a schema of its own with a random name, dropped afterwards, so runs
+ * in parallel against one server do not meet.
+ */
+@TestInstance(Lifecycle.PER_CLASS)
+abstract class AbstractJdbcTokenStoreTest {
+
+  private static final Set<String> COLUMNS = Set.of("token_key", "version", "token", "token_type", "expires_at",
+      "lifetime_seconds", "fetched_at", "lease_owner", "lease_until", "last_error", "next_attempt_at");
+  private static final Duration TOLERANCE = Duration.ofSeconds(2);
+
+  TestDatabase db;
+  String schema;
+  private final List<TokenStore> stores = new ArrayList<>();
+
+  /** The database under test; may skip or fail the class when it is not configured. */
+  abstract TestDatabase database();
+
+  @BeforeAll
+  void createSchema() {
+    db = database();
+    db.requireAvailable();
+    schema = TestDatabase.uniqueName("ctc");
+    db.createSchema(schema);
+  }
+
+  @AfterAll
+  void dropSchema() {
+    if (db != null && schema != null) {
+      db.dropSchema(schema);
+      db.shutdown();
+    }
+  }
+
+  @AfterEach
+  void closeStores() {
+    stores.forEach(TokenStore::close);
+    stores.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the contract, in each configuration
+
+  /** A plain DataSource (a new auto-committing connection per call) and the default table name. */
+  @Nested
+  @TestInstance(Lifecycle.PER_CLASS)
+  class PlainDataSourceAndDefaultTable extends TokenStoreContractTest {
+    private final DataSource dataSource = db.plain(schema);
+
+    @Override
+    protected TokenStore createStore() {
+      return JdbcTokenStore.builder(dataSource).createTableIfMissing(true).build();
+    }
+  }
+
+  /** A HikariCP pool (auto-commit) and a schema-qualified table of the user's naming. */
+  @Nested
+  @TestInstance(Lifecycle.PER_CLASS)
+  class HikariPoolAndSchemaQualifiedTable extends TokenStoreContractTest {
+    private HikariDataSource pool;
+    private final String table = schema + "." + TestDatabase.uniqueName("tokens");
+
+    @BeforeAll
+    void openPool() {
+      pool = db.pool(null, true, null);
+    }
+
+    @AfterAll
+    void closePool() {
+      pool.close();
+    }
+
+    @Override
+    protected TokenStore createStore() {
+      return JdbcTokenStore.builder(pool).tableName(table).createTableIfMissing(true).build();
+    }
+  }
+
+  /**
+   * The strictest setting: a pool without auto-commit at SERIALIZABLE, on a table the user created
+   * from the shipped DDL (the store creates nothing).
+   */
+  @Nested
+  @TestInstance(Lifecycle.PER_CLASS)
+  class HikariSerializableWithoutAutoCommitAndOwnTable extends TokenStoreContractTest {
+    private HikariDataSource pool;
+    private final String table = TestDatabase.uniqueName("serial_tokens");
+
+    @BeforeAll
+    void openPoolAndCreateTable() {
+      db.execute(TableSetup.ddl(db.dialect(), TableName.of(schema + "." + table)));
+      pool = db.pool(schema, false, "TRANSACTION_SERIALIZABLE");
+    }
+
+    @AfterAll
+    void closePool() {
+      pool.close();
+    }
+
+    @Override
+    protected TokenStore createStore() {
+      return JdbcTokenStore.builder(pool).tableName(table).build();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // schema
+
+  @Test
+  void createTableIfMissingIsIdempotentAndSafeWhenNodesStartTogether() throws Exception {
+    String table = schema + "." + TestDatabase.uniqueName("created");
+    int nodes = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<Optional<StoredToken>>> reads = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+      CompletableFuture<Optional<StoredToken>> read = new CompletableFuture<>();
+      reads.add(read);
+      Thread node = new Thread(() -> {
+        try {
+          start.await();
+          store.read(newKey()).whenComplete((row, error) -> {
+            if (error != null) {
+              read.completeExceptionally(error);
+            } else {
+              read.complete(row);
+            }
+          });
+        } catch (InterruptedException e) {
+          read.completeExceptionally(e);
+        }
+      });
+      node.start();
+    }
+    start.countDown();
+
+    for (CompletableFuture<Optional<StoredToken>> read : reads) {
+      assertThat(join(read)).isEmpty();
+    }
+    JdbcTokenStore later = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+    assertThat(join(later.read(newKey()))).as("a node starting on the existing table").isEmpty();
+    assertThat(columnsOf(table)).containsExactlyInAnyOrderElementsOf(COLUMNS);
+    String ddl = TableSetup.ddl(db.dialect(), TableName.of(table));
+    db.execute(ddl, ddl);
+  }
+
+  @Test
+  void missingTableFailsEveryCallWithAHintAndBuildingTouchesNoDatabase() {
+    String table = schema + "." + TestDatabase.uniqueName("absent");
+    ObservedDataSource dataSource = new ObservedDataSource(db.plain(schema), "observed");
+    JdbcTokenStore store = store(JdbcTokenStore.builder(dataSource).tableName(table));
+    assertThat(dataSource.connections()).as("connections made by build()").isZero();
+
+    Throwable failure = failureOf(store.read(newKey()));
+
+    assertThat(failure).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining(table)
+        .hasMessageContaining("createTableIfMissing(true)")
+        .hasMessageContaining("com/ctcfile/token/store/jdbc/ddl/");
+    assertThat(columnsOf(table)).as("nothing was created").isEmpty();
+
+    db.execute(TableSetup.ddl(db.dialect(), TableName.of(table)));
+    assertThat(join(store.read(newKey()))).as("the same store, once the table exists").isEmpty();
+  }
+
+  @Test
+  void rowHoldsExactlyTheDocumentedColumnsAndNothingElse() throws SQLException {
+    String table = schema + "." + TestDatabase.uniqueName("columns");
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+    TokenKey key = newKey();
+    String token = token(1024);
+    RenewalLease lease = join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    join(store.publish(lease, fresh(token)));
+
+    Map<String, Object> row = rawRow(table, key);
+
+    assertThat(row.keySet()).as("columns").containsExactlyInAnyOrderElementsOf(COLUMNS);
+    assertThat(row.get("token_key")).isEqualTo(key.id());
+    assertThat(((Number) row.get("version")).longValue()).isEqualTo(1);
+    assertThat(row.get("token")).as("a token of the full 1024 characters").isEqualTo(token);
+    assertThat(row.get("token_type")).isEqualTo("Bearer");
+    assertThat(((Number) row.get("lifetime_seconds")).longValue()).isEqualTo(3600);
+    assertThat(row.get("expires_at")).isNotNull();
+    assertThat(row.get("fetched_at")).isNotNull();
+    assertThat(row.get("lease_owner")).isNull();
+    assertThat(row.get("lease_until")).isNull();
+    assertThat(row.get("last_error")).isNull();
+    assertThat(row.get("next_attempt_at")).isNull();
+  }
+
+  @Test
+  void tokenLongerThanTheColumnFailsBeforeAnyWriteAndTheRowKeepsItsToken() {
+    String table = TestDatabase.uniqueName("narrow");
+    db.execute(TableSetup.ddl(db.dialect(), TableName.of(schema + "." + table)).replace("VARCHAR(1024)", "VARCHAR(100)"));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
+    TokenKey key = newKey();
+    String kept = token(100);
+    join(store.publish(join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow(), fresh(kept)));
+    RenewalLease lease = join(store.tryLease(key, 1, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    String tooLong = token(101);
+
+    Throwable failure = failureOf(store.publish(lease, fresh(tooLong)));
+
+    assertThat(failure).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining("101 characters")
+        .hasMessageContaining("holds at most 100")
+        .hasMessageContaining(table);
+    assertThat(texts(failure)).noneMatch(text -> text.contains(tooLong.substring(0, 40)));
+    StoredToken row = join(store.read(key)).orElseThrow();
+    assertThat(row.version()).isEqualTo(1);
+    assertThat(row.value()).contains(kept);
+    assertThat(row.leaseOwner()).as("nothing was written, not even the lease release").contains("node-a");
+    assertThat(join(store.publish(lease, fresh(token(100)))).map(StoredToken::version)).contains(2L);
+  }
+
+  @Test
+  void leaseOwnerLongerThanTheColumnFailsAndErrorCodesAreCutToTheirColumn() {
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).createTableIfMissing(true));
+    TokenKey key = newKey();
+
+    assertThat(failureOf(store.tryLease(key, 0, "n".repeat(129), Duration.ofSeconds(30))))
+        .isInstanceOf(TokenStoreException.class).hasMessageContaining("lease_owner");
+    assertThat(join(store.read(key))).isEmpty();
+
+    RenewalLease lease = join(store.tryLease(key, 0, "n".repeat(128), Duration.ofSeconds(30))).orElseThrow();
+    join(store.releaseAfterFailure(lease, "e".repeat(100), Duration.ofSeconds(5)));
+    assertThat(join(store.read(key)).orElseThrow().lastError()).contains("e".repeat(64));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // failures never quote tokens
+
+  @Test
+  void databaseMessagesQuotingTokensNeverReachTheStoresExceptions() throws SQLException {
+    String table = TestDatabase.uniqueName("echo");
+    db.execute(TableSetup.ddl(db.dialect(), TableName.of(schema + "." + table)));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
+    TokenKey key = newKey();
+    String stored = token(90);
+    join(store.publish(join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow(), fresh(stored)));
+    RenewalLease lease = join(store.tryLease(key, 1, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    db.installEchoingTrigger(schema, schema + "." + table);
+    String fresh = token(90);
+
+    assertThat(driverMessageOfRawUpdate(schema + "." + table, key, fresh))
+        .as("the database really quotes the token (else this test would prove nothing)").contains(fresh);
+
+    Throwable publishFailure = failureOf(store.publish(lease, fresh(fresh)));
+    Throwable releaseFailure = failureOf(store.releaseAfterFailure(lease, "transport", Duration.ofSeconds(1)));
+
+    for (Throwable failure : List.of(publishFailure, releaseFailure)) {
+      assertThat(failure).isInstanceOf(TokenStoreException.class).hasMessageContaining(table)
+          .hasMessageContaining("SQLState 45000");
+      assertThat(texts(failure)).isNotEmpty()
+          .noneMatch(text -> text.contains(fresh.substring(0, 30)) || text.contains(stored.substring(0, 30)));
+    }
+    assertThat(publishFailure).hasMessageContaining("publish version 2");
+    assertThat(releaseFailure).hasMessageContaining("record the failure");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // time is the database's
+
+  @Test
+  void leasesAndExpiryFollowTheDatabaseClockNotTheJvmClock() throws SQLException {
+    String table = schema + "." + TestDatabase.uniqueName("clock");
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+    TokenKey key = newKey();
+    RenewalLease lease = join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(60))).orElseThrow();
+    assertAbout(join(store.read(key)).orElseThrow().leaseExpiresIn(), Duration.ofSeconds(60));
+
+    // as if the database's clock had jumped 61 s ahead while the JVM's moved by milliseconds
+    shiftBack(table, "lease_until", 61, key);
+
+    StoredToken afterJump = join(store.read(key)).orElseThrow();
+    assertThat(afterJump.isLeased()).isFalse();
+    assertAbout(afterJump.leaseExpiresIn(), Duration.ofSeconds(-1));
+    assertThat(join(store.publish(lease, fresh(token(64))))).as("fenced by the database's clock").isEmpty();
+    RenewalLease taken = join(store.tryLease(key, 0, "node-b", Duration.ofSeconds(60))).orElseThrow();
+    join(store.publish(taken, fresh(token(64)))).orElseThrow();
+    assertAbout(join(store.read(key)).orElseThrow().expiresIn(), Duration.ofSeconds(3000));
+
+    shiftBack(table, "expires_at", 3001, key);
+
+    StoredToken expired = join(store.read(key)).orElseThrow();
+    assertThat(expired.hasValidToken()).isFalse();
+    assertAbout(expired.expiresIn(), Duration.ofSeconds(-1));
+  }
+
+  @Test
+  void nodesInDifferentTimeZonesAgreeOnLeasesAndExpiry() {
+    String table = schema + "." + TestDatabase.uniqueName("zones");
+    TimeZone original = TimeZone.getDefault();
+    TimeZone east = TimeZone.getTimeZone("GMT+13:00");
+    TimeZone west = TimeZone.getTimeZone("GMT-12:00");
+    JdbcTokenStore eastNode = store(JdbcTokenStore.builder(new DriverManagerDataSource(db.urlIn(schema, "+13:00")))
+        .tableName(table).createTableIfMissing(true));
+    JdbcTokenStore westNode = store(JdbcTokenStore.builder(new DriverManagerDataSource(db.urlIn(schema, "-12:00")))
+        .tableName(table));
+    TokenKey key = newKey();
+    try {
+      TimeZone.setDefault(east);
+      RenewalLease lease = join(eastNode.tryLease(key, 0, "east", Duration.ofSeconds(60))).orElseThrow();
+
+      TimeZone.setDefault(west);
+      StoredToken seenInTheWest = join(westNode.read(key)).orElseThrow();
+      assertThat(seenInTheWest.leaseOwner()).contains("east");
+      assertAbout(seenInTheWest.leaseExpiresIn(), Duration.ofSeconds(60));
+      assertThat(join(westNode.tryLease(key, 0, "west", Duration.ofSeconds(60)))).as("the lease is live").isEmpty();
+
+      TimeZone.setDefault(east);
+      join(eastNode.publish(lease, fresh(token(64)))).orElseThrow();
+
+      TimeZone.setDefault(west);
+      assertAbout(join(westNode.read(key)).orElseThrow().expiresIn(), Duration.ofSeconds(3000));
+    } finally {
+      TimeZone.setDefault(original);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // threads and availability
+
+  @Test
+  void callsNeverBlockTheCallerAndRunOnTheStoresDaemonThreads() {
+    ObservedDataSource dataSource = new ObservedDataSource(db.plain(schema), "observed");
+    JdbcTokenStore store = store(JdbcTokenStore.builder(dataSource).createTableIfMissing(true));
+    dataSource.holdConnections();
+
+    CompletableFuture<Optional<StoredToken>> read = store.read(newKey()).toCompletableFuture();
+
+    assertThat(read).as("returned while the database connection is still held").isNotDone();
+    dataSource.releaseConnections();
+    assertThat(join(read)).isEmpty();
+    assertThat(dataSource.callers()).isNotEmpty().allSatisfy(thread -> {
+      assertThat(thread.getName()).startsWith("ctc-token-jdbc-store-");
+      assertThat(thread.isDaemon()).isTrue();
+    });
+  }
+
+  @Test
+  void closeStopsTheStoresThreadsButLeavesTheDataSourceOpen() throws SQLException {
+    try (HikariDataSource pool = db.pool(schema, true, null)) {
+      ObservedDataSource dataSource = new ObservedDataSource(pool, "observed");
+      JdbcTokenStore store = JdbcTokenStore.builder(dataSource).createTableIfMissing(true).build();
+      join(store.read(newKey()));
+      List<Thread> threads = dataSource.callers();
+
+      store.close();
+      store.close();
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threads).noneMatch(Thread::isAlive));
+      assertThat(failureOf(store.read(newKey()))).isInstanceOf(TokenStoreException.class).hasMessageContaining("closed");
+      assertThat(pool.isClosed()).isFalse();
+      try (Connection connection = pool.getConnection()) {
+        assertThat(connection.isValid(5)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void unreachableDatabaseFailsTheCallPromptlyAndTheStoreRecoversWhenItReturns() {
+    ObservedDataSource dataSource = new ObservedDataSource(new DriverManagerDataSource(db.deadUrl()), "observed");
+    JdbcTokenStore store = store(JdbcTokenStore.builder(dataSource).createTableIfMissing(true));
+    TokenKey key = newKey();
+
+    Throwable failure = failureOf(store.read(key));
+
+    assertThat(failure).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining("could not get a database connection")
+        .hasMessageContaining("ctc_access_token")
+        .hasCauseInstanceOf(SQLException.class);
+
+    dataSource.switchTo(db.plain(schema));
+    RenewalLease lease = join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    assertThat(join(store.publish(lease, fresh(token(64)))).map(StoredToken::version)).contains(1L);
+
+    dataSource.switchTo(new DriverManagerDataSource(db.deadUrl()));
+    assertThat(failureOf(store.read(key))).isInstanceOf(TokenStoreException.class);
+    dataSource.switchTo(db.plain(schema));
+    assertThat(join(store.read(key)).map(StoredToken::version)).contains(1L);
+  }
+
+  @Test
+  void toStringNamesTableAndDatabaseButNeitherTheDataSourceNorAToken() {
+    ObservedDataSource dataSource = new ObservedDataSource(db.plain(schema), "DataSource{url=...&password=hunter2}");
+    JdbcTokenStore store = store(JdbcTokenStore.builder(dataSource).createTableIfMissing(true));
+    assertThat(store.toString()).contains("ctc_access_token").doesNotContain("hunter2");
+    TokenKey key = newKey();
+    String token = token(200);
+    join(store.publish(join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow(), fresh(token)));
+
+    assertThat(store.toString()).contains("ctc_access_token").contains(db.dialect().toString())
+        .doesNotContain("hunter2").doesNotContain(token.substring(0, 20));
+  }
+
+  @Test
+  void detectsTheDialectFromTheConnection() {
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).createTableIfMissing(true));
+    join(store.read(newKey()));
+
+    assertThat(store.toString()).contains("database=" + db.dialect());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private JdbcTokenStore store(JdbcTokenStore.Builder builder) {
+    JdbcTokenStore store = builder.build();
+    stores.add(store);
+    return store;
+  }
+
+  private static void assertAbout(Duration actual, Duration expected) {
+    assertThat(actual).isBetween(expected.minus(TOLERANCE), expected.plus(TOLERANCE));
+  }
+
+  private Connection connect() throws SQLException {
+    return db.plain(schema).getConnection();
+  }
+
+  private void shiftBack(String table, String column, int seconds, TokenKey key) throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement update = connection.prepareStatement(db.shiftBack(table, column, seconds))) {
+      update.setString(1, key.id());
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  private String driverMessageOfRawUpdate(String table, TokenKey key, String token) throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET token = ? WHERE token_key = ?")) {
+      update.setString(1, token);
+      update.setString(2, key.id());
+      try {
+        update.executeUpdate();
+      } catch (SQLException e) {
+        return String.join("\n", texts(e));
+      }
+      throw new AssertionError("the echoing trigger let an update through");
+    }
+  }
+
+  private Map<String, Object> rawRow(String table, TokenKey key) throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement select = connection.prepareStatement("SELECT * FROM " + table + " WHERE token_key = ?")) {
+      select.setString(1, key.id());
+      try (ResultSet rows = select.executeQuery()) {
+        assertThat(rows.next()).isTrue();
+        ResultSetMetaData meta = rows.getMetaData();
+        Map<String, Object> row = new HashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          row.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), rows.getObject(i));
+        }
+        return row;
+      }
+    }
+  }
+
+  /** The lower-case column names of {@code table}; empty if it does not exist. */
+  private List<String> columnsOf(String table) {
+    try (Connection connection = connect(); Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+      ResultSetMetaData meta = rows.getMetaData();
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        names.add(meta.getColumnLabel(i).toLowerCase(Locale.ROOT));
+      }
+      return names;
+    } catch (SQLException missing) {
+      return List.of();
+    }
+  }
+}
