@@ -134,4 +134,18 @@ class BackoffTest {
       assertThat(request.maxBodyBytes()).isEqualTo(64 * 1024);
     }
   }
+
+  @Test
+  void anUnexpectedFailureIsReportedTypedWithItsCauseAndTheLeaseIsReleased() {
+    InMemoryTokenStore store = new InMemoryTokenStore(clock);
+    transport.thenFail(new NoClassDefFoundError("com/example/Missing"));
+    try (TokenManager manager = Fixture.manager(transport, clock, store)) {
+      assertThatThrownBy(manager::token).isInstanceOf(com.ctcfile.token.CtcTokenException.class)
+          .hasMessageContaining("NoClassDefFoundError")
+          .hasRootCauseInstanceOf(NoClassDefFoundError.class);
+
+      assertThat(store.read(manager.key()).toCompletableFuture().join().orElseThrow().isLeased())
+          .as("other nodes need not wait out the lease").isFalse();
+    }
+  }
 }

@@ -47,7 +47,7 @@ final class ScriptedTransport implements Transport {
     return this;
   }
 
-  synchronized ScriptedTransport thenFail(RuntimeException failure) {
+  synchronized ScriptedTransport thenFail(Throwable failure) {
     script.add(request -> CompletableFuture.failedFuture(failure));
     return this;
   }

@@ -140,7 +140,9 @@ public final class FleetRenewal {
     long started = clock.nanoTime();
     return fetcher.fetch().handle((fetched, error) -> {
       if (error != null) {
-        return failed(lease, (CtcTokenException) Failures.unwrap(error));
+        // the fetcher types every failure it expects; anything else (a LinkageError, say) is wrapped, never lost
+        return failed(lease, redactor.scrub(error, (message, cause) ->
+            new CtcTokenException("token fetch failed unexpectedly: " + message, cause)));
       }
       String value = fetched.reply().accessToken();
       Redactor hidingToken = redactor.alsoHiding(value);

@@ -81,7 +81,9 @@ public final class Redactor {
       return (CtcTokenException) rebuild(root, new IdentityHashMap<>());
     }
     Throwable cleanCause = rebuild(root, new IdentityHashMap<>());
-    return wrapForeign.apply(redact(String.valueOf(root.getMessage())), cleanCause);
+    String message = root.getMessage() == null ? root.getClass().getName()
+        : root.getClass().getName() + ": " + redact(root.getMessage());
+    return wrapForeign.apply(message, cleanCause);
   }
 
   private boolean isClean(Throwable t, Map<Throwable, Boolean> seen) {

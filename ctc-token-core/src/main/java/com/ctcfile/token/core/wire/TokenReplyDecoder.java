@@ -9,7 +9,6 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -79,8 +78,8 @@ public final class TokenReplyDecoder {
 
   private static Optional<JsonObject> parseObject(String text) {
     try {
+      // a JsonReader is strict unless made lenient (every Gson version): no comments, unquoted or single-quoted names
       JsonReader reader = new JsonReader(new StringReader(text));
-      reader.setStrictness(Strictness.STRICT);
       JsonElement element = JSON.read(reader);
       if (reader.peek() != JsonToken.END_DOCUMENT || !element.isJsonObject()) {
         return Optional.empty();
