@@ -107,7 +107,7 @@ public final class HttpClient5Transport implements Transport {
   /**
    * A transport that sends through {@code client}: started here if it has not been started yet,
    * never closed by this transport. Prefer a client built with {@code disableAutomaticRetries()}
-   * (see the class documentation). Thread-safe clients may be shared with the rest of the
+   * (see the class documentation). The client may be shared with the rest of the
    * application, including one with {@link CtcBearerAuth} installed: the integration leaves the
    * transport's own token requests alone.
    *
