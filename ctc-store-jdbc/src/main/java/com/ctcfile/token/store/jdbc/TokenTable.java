@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
@@ -25,14 +26,14 @@ import javax.sql.DataSource;
  * <p>Works at READ COMMITTED or stricter, with or without auto-commit: every statement is atomic on
  * its own (a conditional UPDATE, or an INSERT the primary key guards), and a connection that does not
  * auto-commit is committed after each operation. A serialization failure or deadlock rolls the
- * statement back entirely, so it is retried a few times.
+ * statement back entirely, so it is retried, up to 8 times with a short random pause in between.
  */
 final class TokenTable {
 
   static final String COLUMNS = "token_key, version, token, token_type, expires_at, lifetime_seconds, fetched_at,"
       + " lease_owner, lease_until, last_error, next_attempt_at";
 
-  private static final int MAX_ATTEMPTS = 4;
+  private static final int MAX_ATTEMPTS = 8;
   private static final long MAX_MILLIS = Integer.MAX_VALUE;
 
   private final DataSource dataSource;
@@ -241,6 +242,7 @@ final class TokenTable {
       } catch (SQLException e) {
         close(connection);
         if (attempt < MAX_ATTEMPTS && SqlFailures.isRetryable(e)) {
+          pauseBeforeRetry(attempt);
           continue;
         }
         throw SqlFailures.statementFailed(operation, table, e);
@@ -251,6 +253,15 @@ final class TokenTable {
         close(connection);
         throw SqlFailures.unexpected(operation, table, e);
       }
+    }
+  }
+
+  // full jitter, so that the statements that collided do not collide again
+  private static void pauseBeforeRetry(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(Math.min(50, 2L << attempt)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

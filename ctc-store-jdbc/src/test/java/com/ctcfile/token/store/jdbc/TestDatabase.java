@@ -185,7 +185,7 @@ abstract class TestDatabase {
 
     @Override
     String deadUrl() {
-      return "jdbc:h2:tcp://127.0.0.1:1/mem:nothing";
+      return "jdbc:h2:mem:" + uniqueName("absent") + ";IFEXISTS=TRUE";
     }
   }
 
@@ -223,7 +223,8 @@ abstract class TestDatabase {
     @Override
     void installEchoingTrigger(String schema, String table) {
       execute("CREATE FUNCTION " + schema + ".echo_token() RETURNS trigger LANGUAGE plpgsql AS"
-              + " $$ BEGIN IF NEW.token IS NOT NULL THEN RAISE EXCEPTION 'rejected token %', NEW.token; END IF;"
+              + " $$ BEGIN IF NEW.token IS NOT NULL THEN RAISE EXCEPTION 'rejected token %', NEW.token USING ERRCODE = '45000';"
+              + " END IF;"
               + " RETURN NEW; END $$",
           "CREATE TRIGGER echo_token BEFORE UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION "
               + schema + ".echo_token()");
