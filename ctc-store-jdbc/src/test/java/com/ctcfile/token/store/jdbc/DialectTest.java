@@ -1,0 +1,45 @@
+package com.ctcfile.token.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DialectTest {
+
+  @Test
+  void detectsEveryProductByTheNameItsDriverReports() {
+    assertThat(Dialect.forProduct("PostgreSQL")).contains(Dialect.POSTGRESQL);
+    assertThat(Dialect.forProduct("MySQL")).contains(Dialect.MYSQL);
+    assertThat(Dialect.forProduct("MariaDB")).contains(Dialect.MYSQL);
+    assertThat(Dialect.forProduct("H2")).contains(Dialect.H2);
+    assertThat(Dialect.forProduct("Oracle")).contains(Dialect.ORACLE);
+    assertThat(Dialect.forProduct("Microsoft SQL Server")).contains(Dialect.SQLSERVER);
+  }
+
+  @Test
+  void knowsNoOtherProduct() {
+    assertThat(Dialect.forProduct("SQLite")).isEmpty();
+    assertThat(Dialect.forProduct("HSQL Database Engine")).isEmpty();
+    assertThat(Dialect.forProduct(null)).isEmpty();
+  }
+
+  @Test
+  void postgresqlMysqlAndH2AreTheTestedOnes() {
+    Set<Dialect> tested = Stream.of(Dialect.values()).filter(Dialect::isTested).collect(Collectors.toSet());
+
+    assertThat(tested).isEqualTo(EnumSet.of(Dialect.POSTGRESQL, Dialect.MYSQL, Dialect.H2));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void takesEveryTimeFromTheDatabaseClockAndDurationsAsOneParameter(Dialect dialect) {
+    assertThat(dialect.nowPlusMillis()).contains(dialect.now()).containsOnlyOnce("?");
+    assertThat(dialect.millisUntil("lease_until")).contains("lease_until").doesNotContain("?");
+  }
+}
