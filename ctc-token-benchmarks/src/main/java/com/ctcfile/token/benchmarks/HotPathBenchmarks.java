@@ -52,6 +52,7 @@ public abstract class HotPathBenchmarks {
   // the floor: what any cache costs at least, one volatile read of a reference
   private volatile AccessToken floor;
 
+  CannedTransport transport;
   TokenManager tokens;
   OAuth2Credentials google;
   CachedSupplier<String> aws;
@@ -60,11 +61,12 @@ public abstract class HotPathBenchmarks {
 
   @Setup(Level.Trial)
   public void setUp() {
+    transport = CannedTransport.immediate(EXPIRES_IN_SECONDS);
     tokens = TokenManager.builder()
         .endpoint(URI.create("http://127.0.0.1:1"))
         .clientId("ctc-client")
         .clientSecret("ctc-secret")
-        .transport(CannedTransport.immediate(EXPIRES_IN_SECONDS))
+        .transport(transport)
         .build();
     AccessToken first = tokens.token();
     floor = first;
