@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Turns a JMH JSON result (-rf json) of ctc-token-benchmarks into the README's Markdown table.
+
+Usage: python3 ctc-token-benchmarks/jmh-table.py ctc-token-benchmarks/results/<run>.json
+
+Prints one row per benchmark (score, error, unit, allocation per operation when run with -prof gc;
+p99 and p99.9 for sample-time benchmarks), then the ratios the project's targets are stated in,
+each marked met or missed. Reads only the JSON file; standard library only.
+"""
+import json
+import sys
+
+PREFIX = "com.ctcfile.token.benchmarks."
+
+
+def short(name):
+    return name[len(PREFIX):] if name.startswith(PREFIX) else name
+
+
+def fmt(value):
+    if isinstance(value, str):  # JMH writes "NaN" where it has no error estimate
+        return "n/a"
+    if value is None or value != value:
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    if abs(value) >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def number(value):
+    return 0.0 if isinstance(value, str) else value
+
+
+def alloc(entry):
+    metrics = entry.get("secondaryMetrics", {})
+    for key in ("gc.alloc.rate.norm", "\u00b7gc.alloc.rate.norm"):
+        if key in metrics:
+            return metrics[key]["score"]
+    return None
+
+
+def label(entry):
+    params = entry.get("params") or {}
+    suffix = "".join(f" [{k}={v}]" for k, v in sorted(params.items()))
+    return short(entry["benchmark"]) + suffix
+
+
+def main(path):
+    with open(path, encoding="utf-8") as f:
+        results = json.load(f)
+    by_name = {label(e): e for e in results}
+
+    print("| benchmark | mode | threads | score ± error | unit | B/op |")
+    print("|---|---|---:|---:|---|---:|")
+    for e in results:
+        m = e["primaryMetric"]
+        b = alloc(e)
+        bop = "n/a" if b is None else ("≈ 0" if b < 0.01 else fmt(b))
+        print(f"| {label(e)} | {e['mode']} | {e['threads']} | {fmt(m['score'])} ± {fmt(m['scoreError'])} "
+              f"| {m['scoreUnit']} | {bop} |")
+        if e["mode"] == "sample":
+            p = m["scorePercentiles"]
+            print(f"| {label(e)} p99 / p99.9 | sample | {e['threads']} | {fmt(p['99.0'])} / {fmt(p['99.9'])} "
+                  f"| {m['scoreUnit']} | |")
+
+    print()
+    print("Targets (issue 6 and issue 4):")
+
+    def score(name):
+        e = by_name.get(name)
+        return None if e is None else e["primaryMetric"]["score"]
+
+    def check(text, ok):
+        print(f"- {text}: {'met' if ok else 'MISSED'}")
+
+    peers = {n: score("HotPath." + n) for n in
+             ("googleRequestMetadata", "awsCachedSupplier", "springAuthorize", "wxJavaAccessToken")}
+    peers = {n: s for n, s in peers.items() if s is not None}
+    token = score("HotPath.ctcToken")
+    if token is not None and peers:
+        fastest, fastest_score = min(peers.items(), key=lambda kv: kv[1])
+        ratio = token / fastest_score
+        check(f"token() {fmt(token)} ns = {ratio:.3f} x fastest peer ({fastest}, {fmt(fastest_score)} ns), "
+              f"target <= 0.1", ratio <= 0.1)
+    for name in ("HotPath.ctcToken", "HotPath.ctcTokenAsync", "HotPathTwoThreads.ctcToken"):
+        e = by_name.get(name)
+        if e is not None and alloc(e) is not None:
+            # one object is at least 16 bytes: below 1 B/op no call allocates; the rest is JMH's own
+            # and background threads' allocation spread over billions of calls
+            check(f"{name} allocates {fmt(alloc(e))} B/op, target 0", alloc(e) < 1)
+    two = score("HotPathTwoThreads.ctcToken")
+    if token is not None and two is not None:
+        # per-thread average time: two threads are no slower per call when the ratio is about 1 or less;
+        # allow the run's own error, since both numbers are below a nanosecond
+        e1 = number(by_name["HotPath.ctcToken"]["primaryMetric"]["scoreError"])
+        e2 = number(by_name["HotPathTwoThreads.ctcToken"]["primaryMetric"]["scoreError"])
+        check(f"token() on 2 threads {fmt(two)} ns vs 1 thread {fmt(token)} ns per call "
+              f"(ratio {two / token:.2f}), target: no slower", two <= token + e1 + e2)
+    for e in results:
+        if short(e["benchmark"]) == "RenewalTail.token":
+            p999 = e["primaryMetric"]["scorePercentiles"]["99.9"]
+            unit = e["primaryMetric"]["scoreUnit"]
+            ns = p999 * {"ns/op": 1, "us/op": 1e3, "ms/op": 1e6}.get(unit, float("nan"))
+            check(f"{label(e)} p99.9 {fmt(ns)} ns during renewals, target <= 10,000 ns", ns <= 10_000)
+    for bearer, plain, target in (("BearerOverhead.classicBearer", "BearerOverhead.classicStaticHeader", 0.97),
+                                  ("BearerOverhead.asyncBearer", "BearerOverhead.asyncStaticHeader", 0.97),
+                                  ("VertxBearerOverhead.bearer", "VertxBearerOverhead.staticHeader", 0.95)):
+        b, s = score(bearer), score(plain)
+        if b is not None and s is not None:
+            check(f"{bearer} {fmt(b)} vs {plain} {fmt(s)} ops/s: ratio {b / s:.3f}, target >= {target}",
+                  b / s >= target)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: jmh-table.py <jmh-result.json>")
+    main(sys.argv[1])
