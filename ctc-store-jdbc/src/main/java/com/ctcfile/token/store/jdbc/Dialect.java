@@ -26,7 +26,7 @@ enum Dialect {
 
     @Override
     String millisUntil(String column) {
-      return "CAST(FLOOR(EXTRACT(EPOCH FROM (" + column + " - statement_timestamp())) * 1000) AS BIGINT)";
+      return "CAST(CEIL(EXTRACT(EPOCH FROM (" + column + " - statement_timestamp())) * 1000) AS BIGINT)";
     }
 
     @Override
@@ -53,7 +53,7 @@ enum Dialect {
 
     @Override
     String millisUntil(String column) {
-      return "(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), " + column + ") DIV 1000)";
+      return "CAST(CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), " + column + ") / 1000) AS SIGNED)";
     }
   },
 
@@ -72,7 +72,7 @@ enum Dialect {
     @Override
     String millisUntil(String column) {
       // not DATEDIFF: it compares the local fields and ignores the offsets of values written in other time zones
-      return "CAST(FLOOR((EXTRACT(EPOCH FROM " + column + ") - EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) * 1000) AS BIGINT)";
+      return "CAST(CEIL((EXTRACT(EPOCH FROM " + column + ") - EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) * 1000) AS BIGINT)";
     }
   },
 
@@ -92,7 +92,7 @@ enum Dialect {
     String millisUntil(String column) {
       String left = "(" + column + " - SYSTIMESTAMP)";
       return "(EXTRACT(DAY FROM " + left + ") * 86400000 + EXTRACT(HOUR FROM " + left + ") * 3600000"
-          + " + EXTRACT(MINUTE FROM " + left + ") * 60000 + FLOOR(EXTRACT(SECOND FROM " + left + ") * 1000))";
+          + " + EXTRACT(MINUTE FROM " + left + ") * 60000 + CEIL(EXTRACT(SECOND FROM " + left + ") * 1000))";
     }
   },
 
@@ -110,6 +110,7 @@ enum Dialect {
 
     @Override
     String millisUntil(String column) {
+      // counts millisecond boundaries; with a column of whole milliseconds that is the rounded-up difference
       return "DATEDIFF_BIG(MILLISECOND, SYSDATETIMEOFFSET(), " + column + ")";
     }
   };
@@ -130,7 +131,11 @@ enum Dialect {
   /** The database clock's time plus one {@code BIGINT} parameter of milliseconds. */
   abstract String nowPlusMillis();
 
-  /** Whole milliseconds from the database clock's now until {@code column}; negative once it passed, null if it is. */
+  /**
+   * Milliseconds from the database clock's now until {@code column}, null if the column is. Rounded up,
+   * so the result is positive exactly when the statements' {@code column > now} holds: a lease a read
+   * shows as run out is one that publish refuses.
+   */
   abstract String millisUntil(String column);
 
   /**

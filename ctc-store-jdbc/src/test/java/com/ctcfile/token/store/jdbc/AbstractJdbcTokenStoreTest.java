@@ -336,6 +336,22 @@ abstract class AbstractJdbcTokenStoreTest {
   }
 
   @Test
+  void durationsReadBackRoundUpSoALeaseShownAsRunOutIsOneThatPublishRefuses() throws SQLException {
+    Dialect dialect = db.dialect();
+    String sql = "SELECT " + dialect.millisUntil("later") + ", " + dialect.millisUntil("earlier") + ", "
+        + dialect.millisUntil("exactly") + " FROM (SELECT " + db.nowPlusMicros(400) + " AS later, "
+        + db.nowPlusMicros(-400) + " AS earlier, " + dialect.now() + " AS exactly) moments";
+
+    try (Connection connection = connect(); Statement select = connection.createStatement();
+        ResultSet row = select.executeQuery(sql)) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getLong(1)).as("0.4 ms ahead: still live, as later > now").isEqualTo(1);
+      assertThat(row.getLong(2)).as("0.4 ms ago: run out").isLessThanOrEqualTo(0);
+      assertThat(row.getLong(3)).as("now: run out, as the lease statement's lease_until <= now").isZero();
+    }
+  }
+
+  @Test
   void nodesInDifferentTimeZonesAgreeOnLeasesAndExpiry() {
     String table = schema + "." + TestDatabase.uniqueName("zones");
     TimeZone original = TimeZone.getDefault();

@@ -114,6 +114,9 @@ abstract class TestDatabase {
     return "UPDATE " + table + " SET " + column + " = " + column + " - INTERVAL '" + seconds + "' SECOND WHERE token_key = ?";
   }
 
+  /** The database clock's now plus (or minus) {@code micros} microseconds, read once per statement like the store's. */
+  abstract String nowPlusMicros(int micros);
+
   /** A plain DataSource with unqualified names in {@code schema}. */
   DataSource plain(String schema) {
     return new DriverManagerDataSource(urlIn(schema));
@@ -145,6 +148,11 @@ abstract class TestDatabase {
   private static final class H2 extends TestDatabase {
     H2(String url) {
       super("H2", url);
+    }
+
+    @Override
+    String nowPlusMicros(int micros) {
+      return "DATEADD(MICROSECOND, " + micros + ", CURRENT_TIMESTAMP)";
     }
 
     @Override
@@ -195,6 +203,11 @@ abstract class TestDatabase {
     }
 
     @Override
+    String nowPlusMicros(int micros) {
+      return "(statement_timestamp() + INTERVAL '" + micros + " microseconds')";
+    }
+
+    @Override
     Dialect dialect() {
       return Dialect.POSTGRESQL;
     }
@@ -241,6 +254,11 @@ abstract class TestDatabase {
 
     MariaDb(String url) {
       super("MariaDB", url);
+    }
+
+    @Override
+    String nowPlusMicros(int micros) {
+      return "TIMESTAMPADD(MICROSECOND, " + micros + ", UTC_TIMESTAMP(3))";
     }
 
     @Override
