@@ -164,6 +164,10 @@ public class CtcTokenProperties {
     if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
       throw invalid("endpoint", "must have no query, fragment or user info");
     }
+    if ("http".equalsIgnoreCase(uri.getScheme()) && !allowInsecureHttp && !TargetHosts.isLoopback(uri)) {
+      throw invalid("endpoint", "uses plain http to a host that is not loopback, so the client secret would cross"
+          + " the network in clear text: use https, or set " + PREFIX + ".allow-insecure-http=true");
+    }
     requireText(clientId, "client-id", "your CTC clientId");
     requireText(clientSecret, "client-secret", "your CTC clientSecret");
     requirePositive(fetchTimeout, "fetch-timeout");
