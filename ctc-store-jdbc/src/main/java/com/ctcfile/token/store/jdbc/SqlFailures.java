@@ -23,7 +23,11 @@ final class SqlFailures {
   private static final Set<String> MISSING_OBJECT_STATES = Set.of(
       "42P01", // PostgreSQL: undefined table
       "42703", // PostgreSQL: undefined column
+      "3F000", // PostgreSQL: schema not found
       "42S02", // MySQL, MariaDB, H2: table not found
+      "42S03", // H2: table not found, database empty
+      "42S04", // H2: table not found, with candidates
+      "90079", // H2: schema not found
       "42S22", // MySQL, MariaDB, H2: column not found
       "42102", // H2 2.x: table not found
       "42122", // H2 2.x: column not found
@@ -35,6 +39,19 @@ final class SqlFailures {
   static TokenStoreException noConnection(String operation, TableName table, SQLException e) {
     return new TokenStoreException("could not get a database connection to " + operation + " (table " + table + "): "
         + describe(e), e);
+  }
+
+  /**
+   * The table could not be read as the store needs it. If the database says a table or column is
+   * missing, the message says which DDL to run; otherwise it is a {@link #statementFailed} like any.
+   */
+  static TokenStoreException tableUnusable(TableName table, Dialect dialect, SQLException e) {
+    if (!isMissingTableOrColumn(e)) {
+      return statementFailed("check the columns (" + TokenTable.COLUMNS + ")", table, e);
+    }
+    return new TokenStoreException("table " + table + " is missing, or lacks some of the columns " + TokenTable.COLUMNS
+        + " (" + describe(e) + "); create it with " + dialect.ddlResource() + ", shipped in the ctc-store-jdbc jar,"
+        + " or build the store with createTableIfMissing(true)", withoutMessage(e));
   }
 
   /** A statement failed: the cause is kept only for connection failures, otherwise a message-less copy. */
@@ -77,7 +94,8 @@ final class SqlFailures {
         || code == 942 // Oracle: table or view does not exist
         || code == 904 // Oracle: invalid identifier
         || code == 208 // SQL Server: invalid object name
-        || code == 1146; // MySQL: table doesn't exist
+        || code == 1146 // MySQL: table doesn't exist
+        || code == 1049; // MySQL: unknown database (the schema of a qualified name)
   }
 
   private static boolean isConnectionFailure(SQLException e) {

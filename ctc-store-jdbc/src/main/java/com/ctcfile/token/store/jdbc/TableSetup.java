@@ -44,7 +44,7 @@ final class TableSetup {
         limits = probe(connection, table, queryTimeoutSeconds);
       } catch (SQLException missing) {
         if (!createIfMissing) {
-          throw SqlFailures.statementFailed("find the expected columns (" + TokenTable.COLUMNS + ")", table, missing);
+          throw SqlFailures.tableUnusable(table, dialect, missing);
         }
         create(connection, dialect, table, queryTimeoutSeconds);
         limits = probe(connection, table, queryTimeoutSeconds);

@@ -204,11 +204,22 @@ abstract class AbstractJdbcTokenStoreTest {
     assertThat(failure).isInstanceOf(TokenStoreException.class)
         .hasMessageContaining(table)
         .hasMessageContaining("createTableIfMissing(true)")
-        .hasMessageContaining("com/ctcfile/token/store/jdbc/ddl/");
+        .hasMessageContaining(db.dialect().ddlResource());
     assertThat(columnsOf(table)).as("nothing was created").isEmpty();
 
     db.execute(TableSetup.ddl(db.dialect(), TableName.of(table)));
     assertThat(join(store.read(newKey()))).as("the same store, once the table exists").isEmpty();
+  }
+
+  @Test
+  void tableInASchemaThatDoesNotExistGetsTheSameHint() {
+    String table = TestDatabase.uniqueName("nosuchschema") + ".tokens";
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
+
+    assertThat(failureOf(store.read(newKey()))).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining(table)
+        .hasMessageContaining(db.dialect().ddlResource())
+        .hasMessageContaining("createTableIfMissing(true)");
   }
 
   @Test
