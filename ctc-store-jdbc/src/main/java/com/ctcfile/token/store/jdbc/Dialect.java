@@ -105,7 +105,8 @@ enum Dialect {
 
     @Override
     String nowPlusMillis() {
-      return "DATEADD(MILLISECOND, ?, SYSDATETIMEOFFSET())";
+      // DATEADD takes an int; the store never binds more than Integer.MAX_VALUE milliseconds
+      return "DATEADD(MILLISECOND, CAST(? AS INT), SYSDATETIMEOFFSET())";
     }
 
     @Override
