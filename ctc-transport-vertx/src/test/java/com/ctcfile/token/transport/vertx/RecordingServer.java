@@ -47,6 +47,7 @@ final class RecordingServer implements AutoCloseable {
   private final HttpServer server;
   private final List<Seen> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger openConnections = new AtomicInteger();
+  private final AtomicInteger closedConnections = new AtomicInteger();
 
   private RecordingServer(HttpServer server) {
     this.server = server;
@@ -64,7 +65,10 @@ final class RecordingServer implements AutoCloseable {
     RecordingServer recording = new RecordingServer(http);
     http.connectionHandler(connection -> {
       recording.openConnections.incrementAndGet();
-      connection.closeHandler(closed -> recording.openConnections.decrementAndGet());
+      connection.closeHandler(closed -> {
+        recording.openConnections.decrementAndGet();
+        recording.closedConnections.incrementAndGet();
+      });
     });
     http.requestHandler(request -> recording.serve(request, behaviour));
     http.listen().await();
@@ -104,6 +108,10 @@ final class RecordingServer implements AutoCloseable {
 
   int openConnections() {
     return openConnections.get();
+  }
+
+  int closedConnections() {
+    return closedConnections.get();
   }
 
   @Override
