@@ -14,11 +14,13 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.client.impl.HttpContext;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The WebClient interceptor of {@link CtcBearerAuth}: sets the token on requests to configured hosts,
@@ -193,7 +195,7 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
     T value;
     try {
       value = done.join();
-    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+    } catch (CompletionException | CancellationException e) {
       then.accept(null, unwrap(e));
       return;
     }
@@ -209,7 +211,7 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
   }
 
   // a provider that throws instead of failing its stage is treated as if it had failed the stage
-  private static <T> CompletionStage<T> stage(java.util.function.Supplier<CompletionStage<T>> call) {
+  private static <T> CompletionStage<T> stage(Supplier<CompletionStage<T>> call) {
     try {
       CompletionStage<T> stage = call.get();
       return stage != null ? stage
