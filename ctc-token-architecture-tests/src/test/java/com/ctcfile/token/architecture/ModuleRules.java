@@ -1,0 +1,139 @@
+package com.ctcfile.token.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The allowed arrows between ctc-token's modules (DESIGN.md §2), one rule per arrow, each saying why.
+ * {@link ArchitectureTest} checks them against every module; {@link RulesCatchViolationsTest} shows
+ * each one fails on a class that breaks it.
+ */
+final class ModuleRules {
+
+  static final String API = "com.ctcfile.token";
+  static final String CORE = "com.ctcfile.token.core..";
+  static final String WIRE = "com.ctcfile.token.core.wire..";
+  static final String TESTKIT = "com.ctcfile.token.testkit..";
+  static final String HTTPCLIENT5 = "com.ctcfile.token.transport.httpclient5..";
+  static final String VERTX = "com.ctcfile.token.transport.vertx..";
+  static final String MICRONAUT = "com.ctcfile.token.transport.micronaut..";
+  static final String JDBC = "com.ctcfile.token.store.jdbc..";
+  static final String CLI = "com.ctcfile.token.cli..";
+  static final String BENCHMARKS = "com.ctcfile.token.benchmarks..";
+
+  /** Modules that plug one technology into core; none may use another. */
+  static final List<String> ADAPTERS = List.of(HTTPCLIENT5, VERTX, MICRONAUT, JDBC);
+
+  private static final String[] HTTP_STACKS_AND_SQL = {
+      "org.apache.hc..", "io.vertx..", "io.micronaut..", "io.netty..", "okhttp3..", "java.net.http..",
+      "com.sun.net.httpserver..", "java.sql..", "javax.sql.."};
+
+  private ModuleRules() {}
+
+  static final ArchRule API_USES_THE_JDK_ONLY = classes().that().resideInAPackage(API)
+      .should().onlyDependOnClassesThat().resideInAnyPackage("java..", API)
+      .because("every user touches the api module, so it must bring no dependency of its own");
+
+  static final ArchRule CORE_SEES_NO_HTTP_STACK_OR_SQL = noClasses().that().resideInAPackage(CORE)
+      .should().dependOnClassesThat().resideInAnyPackage(HTTP_STACKS_AND_SQL)
+      .because("core is the pure domain: HTTP and databases come in through the Transport and TokenStore ports");
+
+  static final ArchRule CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY = classes().that().resideInAPackage(CORE)
+      .should().onlyDependOnClassesThat().resideInAnyPackage("java..", API, CORE, "com.google.gson..")
+      .because("core may depend on api and, for the wire codec, Gson; nothing else");
+
+  static final ArchRule GSON_ONLY_IN_THE_WIRE_CODEC = noClasses().that().resideOutsideOfPackage(WIRE)
+      .should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+      .because("JSON is the wire codec's business; a Gson type anywhere else would leak into the domain or an adapter");
+
+  static final ArchRule TESTKIT_USES_NO_ADAPTER = noClasses().that().resideInAPackage(TESTKIT)
+      .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS.toArray(String[]::new))
+      .because("every adapter's tests extend the testkit's contract bases, so the testkit must not know any adapter");
+
+  static final ArchRule NO_ADAPTER_USES_ANOTHER = noClasses().that(
+          com.tngtech.archunit.base.DescribedPredicate.describe("are in an adapter module",
+              (JavaClass c) -> adapterOf(c).isPresent()))
+      .should(useNoOtherAdapter())
+      .because("adapters are independent plug-ins: a user adds the ones they need and no others");
+
+  static final ArchRule NO_LIBRARY_MODULE_USES_A_COMPOSITION_ROOT = noClasses()
+      .that().resideOutsideOfPackages(CLI, BENCHMARKS)
+      .should().dependOnClassesThat().resideInAnyPackage(CLI, BENCHMARKS)
+      .because("the CLI and the benchmarks compose the library; nothing in the library may depend on them");
+
+  static final ArchRule NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES = noClasses()
+      .should(useAnotherModulesInternals())
+      .because("an .internal package is free to change; only its own module may use it");
+
+  static final ArchRule NO_PACKAGE_CYCLES = slices().matching("com.ctcfile.token.(**)")
+      .should().beFreeOfCycles()
+      .because("cycles make packages impossible to understand or move on their own");
+
+  static final ArchRule NO_IMPL_NAMES = noClasses().should().haveSimpleNameEndingWith("Impl")
+      .because("a name says the role (HttpClient5Transport, JdbcTokenStore), not that it implements something");
+
+  static final ArchRule NO_GRAB_BAG_PACKAGES = noClasses()
+      .should().resideInAnyPackage("..util..", "..utils..", "..helper..", "..helpers..", "..common..")
+      .because("packages are honest about what they hold");
+
+  static List<ArchRule> all() {
+    return List.of(API_USES_THE_JDK_ONLY, CORE_SEES_NO_HTTP_STACK_OR_SQL, CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY,
+        GSON_ONLY_IN_THE_WIRE_CODEC, TESTKIT_USES_NO_ADAPTER, NO_ADAPTER_USES_ANOTHER,
+        NO_LIBRARY_MODULE_USES_A_COMPOSITION_ROOT, NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES, NO_PACKAGE_CYCLES,
+        NO_IMPL_NAMES, NO_GRAB_BAG_PACKAGES);
+  }
+
+  static Optional<String> adapterOf(JavaClass javaClass) {
+    return ADAPTERS.stream().filter(adapter -> resides(javaClass, adapter)).findFirst();
+  }
+
+  private static boolean resides(JavaClass javaClass, String packagePattern) {
+    String base = packagePattern.substring(0, packagePattern.length() - 2);
+    String name = javaClass.getPackageName();
+    return name.equals(base) || name.startsWith(base + ".");
+  }
+
+  private static ArchCondition<JavaClass> useNoOtherAdapter() {
+    return new ArchCondition<>("use another adapter module") {
+      @Override
+      public void check(JavaClass origin, ConditionEvents events) {
+        String own = adapterOf(origin).orElseThrow();
+        for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+          Optional<String> target = adapterOf(dependency.getTargetClass());
+          if (target.isPresent() && !target.get().equals(own) && !AllowedCrossings.permits(dependency)) {
+            events.add(SimpleConditionEvent.satisfied(dependency, dependency.getDescription()));
+          }
+        }
+      }
+    };
+  }
+
+  private static ArchCondition<JavaClass> useAnotherModulesInternals() {
+    return new ArchCondition<>("use another module's .internal package") {
+      @Override
+      public void check(JavaClass origin, ConditionEvents events) {
+        for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+          String target = dependency.getTargetClass().getPackageName();
+          int internal = target.indexOf(".internal");
+          if (target.startsWith("com.ctcfile.token.") && internal > 0) {
+            String owner = target.substring(0, internal);
+            String from = origin.getPackageName();
+            if (!from.equals(owner) && !from.startsWith(owner + ".")) {
+              events.add(SimpleConditionEvent.satisfied(dependency, dependency.getDescription()));
+            }
+          }
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,67 @@
+package com.ctcfile.token.architecture;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.ctcfile.token.cli.archfixture.Cli;
+import com.ctcfile.token.core.archfixture.LeakyCore;
+import com.ctcfile.token.core.archfixture.cycle.a.First;
+import com.ctcfile.token.core.archfixture.cycle.b.Second;
+import com.ctcfile.token.store.jdbc.archfixture.JdbcThing;
+import com.ctcfile.token.transport.httpclient5.archfixture.CrossingAdapter;
+import com.ctcfile.token.transport.httpclient5.archfixture.TransportImpl;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+/** The rules are not vacuous: each fails on fixture classes that break it on purpose. */
+class RulesCatchViolationsTest {
+
+  private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
+      LeakyCore.class, Cli.class, JdbcThing.class, CrossingAdapter.class, TransportImpl.class, First.class, Second.class);
+
+  private static void assertCaught(ArchRule rule, String offender) {
+    assertThatThrownBy(() -> rule.check(FIXTURES)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining(offender).hasMessageContaining("because");
+  }
+
+  @Test
+  void coreUsingSqlIsCaught() {
+    assertCaught(ModuleRules.CORE_SEES_NO_HTTP_STACK_OR_SQL, "java.sql.Connection");
+  }
+
+  @Test
+  void coreUsingSomethingBesidesApiJdkAndGsonIsCaught() {
+    assertCaught(ModuleRules.CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY, "Cli");
+  }
+
+  @Test
+  void gsonOutsideTheWireCodecIsCaught() {
+    assertCaught(ModuleRules.GSON_ONLY_IN_THE_WIRE_CODEC, "com.google.gson.JsonParser");
+  }
+
+  @Test
+  void anAdapterUsingAnotherIsCaught() {
+    assertCaught(ModuleRules.NO_ADAPTER_USES_ANOTHER, "JdbcThing");
+  }
+
+  @Test
+  void anotherModulesInternalsAreCaught() {
+    assertCaught(ModuleRules.NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES, "com.ctcfile.token.core.internal.Backoff");
+  }
+
+  @Test
+  void aLibraryClassUsingACompositionRootIsCaught() {
+    assertCaught(ModuleRules.NO_LIBRARY_MODULE_USES_A_COMPOSITION_ROOT, "LeakyCore");
+  }
+
+  @Test
+  void aPackageCycleIsCaught() {
+    assertCaught(ModuleRules.NO_PACKAGE_CYCLES, "Cycle");
+  }
+
+  @Test
+  void anImplNameIsCaught() {
+    assertCaught(ModuleRules.NO_IMPL_NAMES, "TransportImpl");
+  }
+}

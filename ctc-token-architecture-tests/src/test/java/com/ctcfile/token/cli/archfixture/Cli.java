@@ -1,0 +1,4 @@
+package com.ctcfile.token.cli.archfixture;
+
+/** Stands in for the CLI, a composition root nothing in the library may use. */
+public class Cli {}
