@@ -327,7 +327,7 @@ public final class TokenManagerBuilder {
     FleetRenewal renewal(Timeouts timeouts) {
       TokenFetcher fetcher = new TokenFetcher(transport, request, redactor, clock, timeouts);
       return new FleetRenewal(key, store, fetcher, nodeId, leaseDuration, pollInterval, clock, timeouts,
-          listeners, backoff, rejectionLimit, redactor);
+          listeners, backoff, rejectionLimit, redactor, scheduler);
     }
 
     private static ScheduledExecutorService newScheduler(TokenKey key) {

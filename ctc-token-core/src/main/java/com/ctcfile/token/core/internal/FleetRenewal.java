@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One renewal of one key by the store protocol (see {@link TokenStore}): adopt a newer stored token,
@@ -63,10 +65,15 @@ public final class FleetRenewal {
   private final Backoff backoff;
   private final RejectionRateLimit rejectionLimit;
   private final Redactor redactor;
+  private final Executor storeCaller;
 
+  /**
+   * @param storeCaller the thread every store method is called from: the manager's own, never a
+   *     caller's event loop or an HTTP client's I/O thread, whatever thread the renewal continues on
+   */
   public FleetRenewal(TokenKey key, TokenStore store, TokenFetcher fetcher, String owner, Duration leaseDuration,
       Duration pollInterval, TokenClock clock, Timeouts timeouts, Listeners listener, Backoff backoff,
-      RejectionRateLimit rejectionLimit, Redactor redactor) {
+      RejectionRateLimit rejectionLimit, Redactor redactor, Executor storeCaller) {
     this.key = key;
     this.store = store;
     this.fetcher = fetcher;
@@ -79,6 +86,7 @@ public final class FleetRenewal {
     this.backoff = backoff;
     this.rejectionLimit = rejectionLimit;
     this.redactor = redactor;
+    this.storeCaller = storeCaller;
   }
 
   /**
@@ -91,7 +99,7 @@ public final class FleetRenewal {
   }
 
   private CompletionStage<Renewed> round(Request request, long deadline) {
-    return storeCall(store.read(key), redactor)
+    return storeCall(() -> store.read(key), redactor)
         .thenCompose(row -> decide(request, row.orElse(null), deadline));
   }
 
@@ -126,7 +134,7 @@ public final class FleetRenewal {
             wait.get()), wait.get(), false);
       }
     }
-    return storeCall(store.tryLease(key, seenVersion, owner, leaseDuration), redactor)
+    return storeCall(() -> store.tryLease(key, seenVersion, owner, leaseDuration), redactor)
         .thenCompose(lease -> lease.isPresent()
             ? fetchUnder(lease.get(), request, deadline)
             : round(request, deadline));
@@ -148,7 +156,7 @@ public final class FleetRenewal {
       Redactor hidingToken = redactor.alsoHiding(value);
       Duration remaining = Duration.ofNanos(fetched.expiresAtNanos() - clock.nanoTime());
       FreshToken fresh = new FreshToken(value, fetched.reply().tokenType(), fetched.reply().expiresIn(), remaining);
-      return storeCall(store.publish(lease, fresh), hidingToken).thenCompose(row -> {
+      return storeCall(() -> store.publish(lease, fresh), hidingToken).thenCompose(row -> {
         if (row.isEmpty()) {
           listener.leaseLost(key, lease.seenVersion());
           return round(request, deadline);
@@ -167,7 +175,7 @@ public final class FleetRenewal {
   private CompletionStage<Renewed> failed(RenewalLease lease, CtcTokenException failure) {
     Duration retryIn = backoff.next(failure);
     listener.fetchFailed(key, failure, retryIn);
-    return store.releaseAfterFailure(lease, errorCode(failure), retryIn)
+    return onStoreCaller(() -> store.releaseAfterFailure(lease, errorCode(failure), retryIn))
         .handle((ignored, storeError) -> {
           if (storeError != null) {
             listener.storeFailed(key, storeFailure(storeError, redactor));
@@ -183,9 +191,9 @@ public final class FleetRenewal {
     return new Renewed(token, clock.nanoTime() + left.toNanos(), lifetime, false);
   }
 
-  /** Turns a failed store stage into a {@link RenewalFailure} that backs the node off. */
-  private <T> CompletionStage<T> storeCall(CompletionStage<T> call, Redactor hiding) {
-    return call.handle((value, error) -> {
+  /** Calls the store from {@link #storeCaller}; a failure becomes a {@link RenewalFailure} that backs the node off. */
+  private <T> CompletionStage<T> storeCall(Supplier<CompletionStage<T>> call, Redactor hiding) {
+    return onStoreCaller(call).handle((value, error) -> {
       if (error != null) {
         TokenStoreException failure = storeFailure(error, hiding);
         listener.storeFailed(key, failure);
@@ -193,6 +201,10 @@ public final class FleetRenewal {
       }
       return value;
     });
+  }
+
+  private <T> CompletableFuture<T> onStoreCaller(Supplier<CompletionStage<T>> call) {
+    return CompletableFuture.supplyAsync(call, storeCaller).thenCompose(Function.identity());
   }
 
   private static TokenStoreException storeFailure(Throwable error, Redactor hiding) {
