@@ -1,9 +1,13 @@
 package com.ctcfile.token.transport.httpclient5;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.testkit.FakeCtcServer;
+import com.ctcfile.token.testkit.Fault;
+import com.ctcfile.token.TokenTransportException;
+import java.time.Duration;
 import java.net.URI;
 import java.util.concurrent.Future;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -97,5 +101,23 @@ class ReadmeExampleTest {
           .as("the 401 after another client fetched is healed under Spring too").isEqualTo(200);
       http.close();
     }
+  }
+
+  @Test
+  void fakeCtcServerInYourOwnTests() throws Exception {
+    // tag::testkit-usage[]
+    try (FakeCtcServer ctc = FakeCtcServer.builder().tokenLifetime(Duration.ofSeconds(2)).build().start();
+        TokenManager tokens = TokenManager.builder()
+            .endpoint(ctc.endpoint()).clientId(ctc.clientId()).clientSecret(ctc.clientSecret())
+            .transport(HttpClient5Transport.create())
+            .build()) {
+      ctc.enqueue(Fault.reply(503, "{}"));          // the next token request gets a 503
+      assertThatThrownBy(tokens::token).isInstanceOf(TokenTransportException.class);
+
+      // ... your code calls ctc.protectedUri() (200 only with the current token), then:
+      assertThat(ctc.fetches()).isZero();
+      assertThat(ctc.tokenRequests()).isEqualTo(1);
+    }
+    // end::testkit-usage[]
   }
 }
