@@ -87,6 +87,18 @@ class BenchmarksSmokeTest {
   }
 
   @Test
+  void vertxBearerOverheadRequestsAreAcceptedWithTheToken() {
+    VertxBearerOverhead bench = new VertxBearerOverhead();
+    bench.setUp();
+    try {
+      assertThat(bench.bearer()).isEqualTo(200);
+      assertThat(bench.staticHeader()).isEqualTo(200);
+    } finally {
+      bench.tearDown();
+    }
+  }
+
+  @Test
   void theAnnotationProcessorListedEveryBenchmark() {
     Set<String> listed = BenchmarkList.defaultList()
         .getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())
@@ -101,6 +113,7 @@ class BenchmarksSmokeTest {
     }
     assertThat(listed).contains(PACKAGE + "RenewalTail.token", PACKAGE + "RenewalTail.floorVolatileRead",
         PACKAGE + "BearerOverhead.classicBearer", PACKAGE + "BearerOverhead.classicStaticHeader",
-        PACKAGE + "BearerOverhead.asyncBearer", PACKAGE + "BearerOverhead.asyncStaticHeader");
+        PACKAGE + "BearerOverhead.asyncBearer", PACKAGE + "BearerOverhead.asyncStaticHeader",
+        PACKAGE + "VertxBearerOverhead.bearer", PACKAGE + "VertxBearerOverhead.staticHeader");
   }
 }
