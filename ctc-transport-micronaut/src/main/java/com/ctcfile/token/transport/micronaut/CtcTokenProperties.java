@@ -317,7 +317,8 @@ public class CtcTokenProperties {
 
     /**
      * {@code ctc.token.jdbc.data-source}: the name of the {@code DataSource} bean to use, e.g.
-     * {@code default} for {@code datasources.default}; empty means the one {@code DataSource} bean.
+     * {@code tokens} for {@code datasources.tokens}; empty means the primary one ({@code datasources.default}
+     * with micronaut-jdbc) or the only one.
      */
     public Optional<String> getDataSource() {
       return Optional.ofNullable(dataSource).filter(name -> !name.isBlank());
