@@ -1,0 +1,256 @@
+package com.ctcfile.token.fleet;
+
+import com.ctcfile.token.AccessToken;
+import com.ctcfile.token.core.TokenManager;
+import com.ctcfile.token.core.TokenManagerBuilder;
+import com.ctcfile.token.store.jdbc.JdbcTokenStore;
+import com.ctcfile.token.transport.httpclient5.CtcBearerAuth;
+import com.ctcfile.token.transport.httpclient5.HttpClient5Transport;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * One node of a fleet, run as a JVM process of its own by {@link NodeProcess}: a {@link TokenManager}
+ * on a {@link JdbcTokenStore} (a HikariCP pool, its statements counted), and threads calling the
+ * {@code FakeCtcServer}'s protected endpoint through {@link CtcBearerAuth} on an HttpClient 5 classic
+ * client, as an application would.
+ *
+ * <p>Arguments are {@code key=value}: {@code node}, {@code table}, {@code endpoint}, {@code clientId},
+ * {@code threads}, {@code paceMillis}, {@code leaseMillis}, {@code fetchTimeoutMillis} and optionally
+ * {@code refreshAheadMillis}. The client secret and the JDBC URL (which may hold a database password)
+ * come from the environment, {@code CTC_FLEET_CLIENT_SECRET} and {@code CTC_FLEET_JDBC_URL}, never
+ * from the command line, which any user of the machine can list.
+ *
+ * <p>Talks on stdin and stdout, one line each: it prints {@code READY}, starts calling on {@code GO},
+ * prints {@code VERSION n} whenever the token version it sees changes, and on {@code STOP} (or the
+ * end of stdin) stops, closes the manager and prints {@code RESULT key=value...}: calls, calls that
+ * still failed after the integration's one replay, versions that went backwards, the versions seen in
+ * order, the manager's events, and the statements its store ran. Never prints a token or the secret.
+ */
+public final class FleetNode {
+
+  private static final PrintStream OUT = System.out;
+  private static final int MAX_REPORTED_FAILURES = 5;
+
+  private final TokenManager manager;
+  private final CloseableHttpClient http;
+  private final URI protectedUri;
+  private final long paceMillis;
+
+  private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final Map<String, AtomicLong> failureKinds = new ConcurrentHashMap<>();
+  private final Object versionLock = new Object();
+  private final List<Long> versionsSeen = new ArrayList<>();
+  private long lastVersion;
+  private long backwards;
+  private volatile boolean running = true;
+
+  private FleetNode(TokenManager manager, CloseableHttpClient http, URI protectedUri, long paceMillis) {
+    this.manager = manager;
+    this.http = http;
+    this.protectedUri = protectedUri;
+    this.paceMillis = paceMillis;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = options(args);
+    String nodeId = options.get("node");
+    String secret = requireEnv("CTC_FLEET_CLIENT_SECRET");
+    URI endpoint = URI.create(options.get("endpoint"));
+    int threads = Integer.parseInt(options.get("threads"));
+
+    StatementCounter statements = new StatementCounter();
+    EventCounts events = new EventCounts();
+    String calls;
+    try (HikariDataSource pool = new HikariDataSource(poolConfig(requireEnv("CTC_FLEET_JDBC_URL"), nodeId))) {
+      TokenManagerBuilder builder = TokenManager.builder()
+          .endpoint(endpoint)
+          .clientId(options.get("clientId"))
+          .clientSecret(secret)
+          .transport(HttpClient5Transport.create())
+          .store(JdbcTokenStore.builder(statements.wrap(pool))
+              .tableName(options.get("table"))
+              .createTableIfMissing(true)
+              .build())
+          .leaseDuration(Duration.ofMillis(Long.parseLong(options.get("leaseMillis"))))
+          .fetchTimeout(Duration.ofMillis(Long.parseLong(options.get("fetchTimeoutMillis"))))
+          .nodeId(nodeId)
+          .listener(events);
+      if (options.containsKey("refreshAheadMillis")) {
+        builder.refreshAhead(Duration.ofMillis(Long.parseLong(options.get("refreshAheadMillis"))));
+      }
+      try (TokenManager manager = builder.build();
+          CloseableHttpClient http = CtcBearerAuth.builder(manager).host(endpoint.getHost()).build()
+              .install(HttpClients.custom())
+              .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                  .setMaxConnPerRoute(threads).setMaxConnTotal(threads).build())
+              .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(30)).build())
+              .build()) {
+        FleetNode node = new FleetNode(manager, http, URI.create(endpoint + "/api/protected"),
+            Long.parseLong(options.get("paceMillis")));
+        calls = node.run(threads);
+      }
+    }
+    // after close: the manager renews no more, so these counts are final
+    say("RESULT " + calls + " " + String.join(" ",
+        "fetches=" + events.fetches(),
+        "adopted=" + events.adopted(),
+        "leaseLost=" + events.leaseLost(),
+        "storeFailed=" + events.storeFailed(),
+        "queries=" + statements.queries(),
+        "updates=" + statements.updates()));
+    System.exit(0);
+  }
+
+  /** Calls from {@code GO} to {@code STOP}; a summary of the calls, or of none when stdin ended first. */
+  private String run(int threads) throws Exception {
+    say("READY");
+    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String command = stdin.readLine();
+    List<Thread> callers = new ArrayList<>();
+    if ("GO".equals(command)) {
+      for (int i = 0; i < threads; i++) {
+        Thread caller = new Thread(this::callLoop, "caller-" + i);
+        callers.add(caller);
+        caller.start();
+      }
+      // until STOP, or stdin closing because the test JVM went away
+      while ((command = stdin.readLine()) != null && !command.equals("STOP")) {
+        // nothing else is said
+      }
+    }
+    running = false;
+    for (Thread caller : callers) {
+      caller.join(TimeUnit.SECONDS.toMillis(40));
+    }
+    String failed = failureKinds.entrySet().stream()
+        .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
+    synchronized (versionLock) {
+      return String.join(" ",
+          "calls=" + calls,
+          "failures=" + failures,
+          "backwards=" + backwards,
+          "versions=" + (versionsSeen.isEmpty() ? "-"
+              : versionsSeen.stream().map(String::valueOf).collect(Collectors.joining(","))),
+          "failureKinds=" + (failed.isEmpty() ? "-" : failed));
+    }
+  }
+
+  private void callLoop() {
+    while (running) {
+      call();
+      noteVersion();
+      if (paceMillis > 0) {
+        try {
+          Thread.sleep(paceMillis);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** One API call; what it ends with, after the integration's replay of a 401, is what counts. */
+  private void call() {
+    calls.incrementAndGet();
+    String failure;
+    try {
+      int status = http.execute(new HttpGet(protectedUri), response -> {
+        EntityUtils.consume(response.getEntity());
+        return response.getCode();
+      });
+      failure = status == 200 ? null : "status" + status;
+    } catch (Exception e) {
+      failure = e.getClass().getSimpleName();
+    }
+    if (failure != null) {
+      long n = failures.incrementAndGet();
+      failureKinds.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
+      if (n <= MAX_REPORTED_FAILURES) {
+        say("FAILURE " + failure);
+      }
+    }
+  }
+
+  /**
+   * Reads the manager's token under one lock shared by all callers, so successive readings are in
+   * real-time order and a version lower than an earlier one is a version that went backwards.
+   */
+  private void noteVersion() {
+    synchronized (versionLock) {
+      AccessToken token;
+      try {
+        token = manager.token();
+      } catch (RuntimeException e) {
+        failureKinds.computeIfAbsent("token:" + e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+        failures.incrementAndGet();
+        return;
+      }
+      long version = token.version();
+      if (version < lastVersion) {
+        backwards++;
+      } else if (version > lastVersion) {
+        lastVersion = version;
+        versionsSeen.add(version);
+        say("VERSION " + version);
+      }
+    }
+  }
+
+  static synchronized void say(String line) {
+    OUT.println(line);
+    OUT.flush();
+  }
+
+  private static HikariConfig poolConfig(String url, String nodeId) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setPoolName("fleet-node-" + nodeId);
+    config.setMaximumPoolSize(2);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(5_000);
+    return config;
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("arguments are key=value: " + arg);
+      }
+      options.put(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+    return options;
+  }
+
+  private static String requireEnv(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalStateException(name + " is not set");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,208 @@
+package com.ctcfile.token.fleet;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+
+/**
+ * A {@link FleetNode} running as a JVM process of its own, started from this test JVM's class path,
+ * and what it has said so far. Thread-safe. {@link #close()} kills the process if it still runs, so a
+ * failed test leaves no node behind.
+ */
+final class NodeProcess implements AutoCloseable {
+
+  /** What the parent passes to every node of a fleet; the secret and the JDBC URL go by environment. */
+  record Config(String jdbcUrl, String table, String endpoint, String clientId, String clientSecret, int threads,
+      long paceMillis, Duration lease, Duration fetchTimeout, Duration refreshAhead) {}
+
+  private final String nodeId;
+  private final Process process;
+  private final Path stderr;
+  private final List<String> lines = new ArrayList<>();
+  private final Thread reader;
+  private volatile long latestVersion;
+  private volatile Map<String, String> result;
+
+  private NodeProcess(String nodeId, Process process, Path stderr) {
+    this.nodeId = nodeId;
+    this.process = process;
+    this.stderr = stderr;
+    this.reader = new Thread(this::readStdout, "node-reader-" + nodeId);
+    this.reader.setDaemon(true);
+    this.reader.start();
+  }
+
+  /** Starts node {@code nodeId} and returns at once; see {@link #awaitReady}. */
+  static NodeProcess start(String nodeId, Config config, Path workDir) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // small and quick to start: the node's work is a few HTTP calls and statements a second
+        "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        "-cp", System.getProperty("java.class.path"),
+        FleetNode.class.getName(),
+        "node=" + nodeId,
+        "table=" + config.table(),
+        "endpoint=" + config.endpoint(),
+        "clientId=" + config.clientId(),
+        "threads=" + config.threads(),
+        "paceMillis=" + config.paceMillis(),
+        "leaseMillis=" + config.lease().toMillis(),
+        "fetchTimeoutMillis=" + config.fetchTimeout().toMillis()));
+    if (config.refreshAhead() != null) {
+      command.add("refreshAheadMillis=" + config.refreshAhead().toMillis());
+    }
+    Path stderr = workDir.resolve(nodeId + ".stderr");
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(stderr.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.PIPE)
+        .redirectInput(ProcessBuilder.Redirect.PIPE);
+    builder.environment().put("CTC_FLEET_CLIENT_SECRET", config.clientSecret());
+    builder.environment().put("CTC_FLEET_JDBC_URL", config.jdbcUrl());
+    try {
+      return new NodeProcess(nodeId, builder.start(), stderr);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start node " + nodeId, e);
+    }
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  void awaitReady(Duration atMost) {
+    Awaitility.await("node " + nodeId + " ready").atMost(atMost).pollInterval(Duration.ofMillis(20))
+        .failFast("node " + nodeId + " exited: " + diagnostics(), () -> !process.isAlive())
+        .until(() -> saw("READY"));
+  }
+
+  /** Tells the node to start calling. */
+  void go() {
+    send("GO");
+  }
+
+  /** The highest token version the node has reported seeing; 0 before the first. */
+  long latestVersion() {
+    return latestVersion;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Tells the node to stop, waits for it to exit and returns its {@code RESULT}: {@code calls},
+   * {@code failures}, {@code backwards}, {@code versions} (comma-separated, in order seen),
+   * {@code failureKinds}, {@code fetches}, {@code adopted}, {@code leaseLost}, {@code storeFailed},
+   * {@code queries}, {@code updates}.
+   */
+  Map<String, String> stop(Duration atMost) {
+    send("STOP");
+    try {
+      if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("node " + nodeId + " did not stop in " + atMost + ": " + diagnostics());
+      }
+      reader.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while stopping node " + nodeId, e);
+    }
+    Map<String, String> stopped = result;
+    if (process.exitValue() != 0 || stopped == null) {
+      throw new AssertionError("node " + nodeId + " exited with " + process.exitValue() + " and no result: "
+          + diagnostics());
+    }
+    return stopped;
+  }
+
+  /** {@code kill -9}: the node gets no chance to release its lease or close anything. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The node's last lines on stdout and stderr, for failure messages. */
+  String diagnostics() {
+    String out;
+    synchronized (lines) {
+      out = String.join("\n  ", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+    String err;
+    try {
+      List<String> errLines = Files.exists(stderr) ? Files.readAllLines(stderr) : List.of();
+      err = String.join("\n  ", errLines.subList(Math.max(0, errLines.size() - 40), errLines.size()));
+    } catch (IOException e) {
+      err = "(unreadable: " + e + ")";
+    }
+    return "\n stdout of " + nodeId + ":\n  " + out + "\n stderr of " + nodeId + ":\n  " + err;
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "node " + nodeId;
+  }
+
+  private boolean saw(String line) {
+    synchronized (lines) {
+      return lines.contains(line);
+    }
+  }
+
+  private void send(String command) {
+    try {
+      OutputStream in = process.getOutputStream();
+      in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+      in.flush();
+    } catch (IOException e) {
+      throw new AssertionError("cannot tell node " + nodeId + " to " + command + ": " + diagnostics(), e);
+    }
+  }
+
+  private void readStdout() {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        synchronized (lines) {
+          lines.add(line);
+        }
+        if (line.startsWith("VERSION ")) {
+          latestVersion = Math.max(latestVersion, Long.parseLong(line.substring("VERSION ".length())));
+        } else if (line.startsWith("RESULT ")) {
+          result = parse(line.substring("RESULT ".length()));
+        }
+      }
+    } catch (IOException ignored) {
+      // the process is gone
+    }
+  }
+
+  private static Map<String, String> parse(String fields) {
+    return Arrays.stream(fields.split(" "))
+        .map(field -> field.split("=", 2))
+        .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1], (a, b) -> b, LinkedHashMap::new));
+  }
+}
