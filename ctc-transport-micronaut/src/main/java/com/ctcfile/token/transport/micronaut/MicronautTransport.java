@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A {@link Transport} on Micronaut's non-blocking HTTP client: sends the token request and reads its
  * reply as a stream, at most {@link TransportRequest#maxBodyBytes()} of it, within
- * {@link TransportRequest#timeout()}. Needs no {@code ApplicationContext}: only
- * {@code ctc-transport-micronaut} and the Micronaut HTTP client it brings.
+ * {@link TransportRequest#timeout()}. {@link #create()} needs no {@code ApplicationContext} and no
+ * JSON library: only {@code ctc-transport-micronaut} and the Micronaut HTTP client it brings.
  *
  * <pre>{@code
  * TokenManager tokens = TokenManager.builder()
@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>The client.</b> {@link #create()} and {@link #create(HttpClientConfiguration)} make a client
  * of their own, which {@link #close()} closes; it follows no redirect, applies no filter and logs
  * under {@link #WIRE_LOGGER} rather than Micronaut's client logger. {@link #create(HttpClient)}
- * sends through your client and never closes it. The transport port forbids following redirects,
+ * sends through your client and never closes it; if an application context made that client, its
+ * filters see the token request, whose URI holds the secret, so a filter that logs URIs logs the
+ * secret: prefer a client of the transport's own. The transport port forbids following redirects,
  * and Micronaut decides that per client ({@code follow-redirects}), not per request, so a client
  * that follows them is refused.
  *

@@ -72,6 +72,23 @@ class CtcTokenConfigurationTest {
   }
 
   @Test
+  void sendsTheTokenRequestWithTheCtcTokenClientConfiguration() {
+    try (ProxyProbe proxy = ProxyProbe.start()) {
+      Map<String, Object> properties = properties();
+      properties.put("micronaut.http.services.ctc-token.proxy-type", "http");
+      properties.put("micronaut.http.services.ctc-token.proxy-address", "127.0.0.1:" + proxy.port());
+      try (ApplicationContext context = ApplicationContext.run(properties)) {
+        // the probe closes the connection, so no token arrives
+        assertThatThrownBy(() -> context.getBean(TokenProvider.class).token()).isInstanceOf(CtcTokenException.class);
+
+        assertThat(proxy.requestLines()).as("what reached the configured proxy")
+            .containsExactly("CONNECT 127.0.0.1:" + server.port() + " HTTP/1.1");
+        assertThat(server.tokenRequests()).isZero();
+      }
+    }
+  }
+
+  @Test
   void makesNothingWithoutCtcTokenProperties() {
     try (ApplicationContext context = ApplicationContext.run()) {
       assertThat(context.containsBean(TokenProvider.class)).isFalse();
