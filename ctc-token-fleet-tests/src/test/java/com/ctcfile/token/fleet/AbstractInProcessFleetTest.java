@@ -7,6 +7,7 @@ import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.TokenStoreException;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.TokenManagerBuilder;
+import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.store.jdbc.JdbcTokenStore;
 import com.ctcfile.token.testkit.FakeCtcServer;
 import com.ctcfile.token.transport.httpclient5.HttpClient5Transport;
@@ -452,15 +453,21 @@ abstract class AbstractInProcessFleetTest {
     return pool;
   }
 
-  /** A node: a manager with a store of its own on {@code dataSource}, closed after the test. */
+  /**
+   * A node: a manager with a store of its own on {@code dataSource}, closed after the test. The store
+   * has connected and made its table already, so the nodes' first {@code token()} calls follow each
+   * other closely and no node's first renewal falls due while the others are still starting.
+   */
   private TokenManager manager(FakeCtcServer server, DataSource dataSource, String table, String node,
       EventCounts events, UnaryOperator<TokenManagerBuilder> customize) {
+    JdbcTokenStore store = JdbcTokenStore.builder(dataSource).tableName(table).createTableIfMissing(true).build();
+    store.read(TokenKey.of(server.endpoint(), server.clientId())).toCompletableFuture().join();
     TokenManager manager = customize.apply(TokenManager.builder()
             .endpoint(server.endpoint())
             .clientId(server.clientId())
             .clientSecret(server.clientSecret())
             .transport(HttpClient5Transport.create())
-            .store(JdbcTokenStore.builder(dataSource).tableName(table).createTableIfMissing(true).build())
+            .store(store)
             .nodeId(uniqueName(node))
             .listener(events))
         .build();
