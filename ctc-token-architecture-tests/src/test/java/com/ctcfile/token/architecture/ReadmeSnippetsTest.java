@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's code cannot rot: every code block it introduces with
- * {@code <!-- snippet: path/to/Source.java#tag -->} must equal the region between
- * {@code // tag::tag[]} and {@code // end::tag[]} of that source, a test that compiles and runs it.
+ * {@code <!-- snippet: path/to/Source.java#tag -->} must equal the region between the lines holding
+ * {@code tag::tag[]} and {@code end::tag[]} of that file, a test (or a resource a test loads) that
+ * compiles and runs it.
  */
 class ReadmeSnippetsTest {
 
@@ -59,15 +60,23 @@ class ReadmeSnippetsTest {
     assertThat(Files.readAllLines(root.resolve(".ci/run"))).contains(command.group(1).trim());
   }
 
+  /**
+   * The lines between a comment line {@code // tag::tag[]} (or {@code # tag::tag[]}) and the matching
+   * {@code end::tag[]} line.
+   */
   static String region(String source, String tag) {
-    String start = "// tag::" + tag + "[]";
-    String end = "// end::" + tag + "[]";
-    int from = source.indexOf(start);
-    int to = source.indexOf(end);
-    assertThat(from).as("tag " + start).isNotNegative();
-    assertThat(to).as("tag " + end).isGreaterThan(from);
-    String inner = source.substring(source.indexOf('\n', from) + 1, to);
-    return inner.substring(0, inner.lastIndexOf('\n') + 1);
+    List<String> lines = source.lines().collect(Collectors.toList());
+    Pattern start = Pattern.compile("^\\s*(//|#)\\s*tag::" + Pattern.quote(tag) + "\\[]\\s*$");
+    Pattern end = Pattern.compile("^\\s*(//|#)\\s*end::" + Pattern.quote(tag) + "\\[]\\s*$");
+    int from = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (from < 0 && start.matcher(lines.get(i)).matches()) {
+        from = i + 1;
+      } else if (from >= 0 && end.matcher(lines.get(i)).matches()) {
+        return String.join("\n", lines.subList(from, i));
+      }
+    }
+    throw new AssertionError("no tag::" + tag + "[] ... end::" + tag + "[] lines");
   }
 
   /** Removes the common indentation and trailing blanks, so a region nested in a method compares. */
