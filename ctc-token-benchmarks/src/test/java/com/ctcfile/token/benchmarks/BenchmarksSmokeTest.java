@@ -86,6 +86,36 @@ class BenchmarksSmokeTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"https", "http"})
+  void bearerHandlerCostPutsTheTokenOnTheRequest(String scheme) throws Exception {
+    BearerHandlerCost bench = new BearerHandlerCost();
+    bench.scheme = scheme;
+    bench.setUp();
+    try {
+      assertThat(bench.ctcBearerAuth().getCode()).isEqualTo(200);
+      assertThat(bench.staticHeader().getCode()).isEqualTo(200);
+    } finally {
+      bench.tearDown();
+    }
+  }
+
+  @Test
+  void pairedBearerOverheadRequestsAreAcceptedWithTheToken() throws Exception {
+    PairedBearerOverhead bench = new PairedBearerOverhead();
+    bench.setUp();
+    try {
+      assertThat(bench.classicBearer()).isEqualTo(200);
+      assertThat(bench.classicStaticHeader()).isEqualTo(200);
+      assertThat(bench.asyncBearer()).isEqualTo(200);
+      assertThat(bench.asyncStaticHeader()).isEqualTo(200);
+      assertThat(bench.vertxBearer()).isEqualTo(200);
+      assertThat(bench.vertxStaticHeader()).isEqualTo(200);
+    } finally {
+      bench.tearDown();
+    }
+  }
+
   @Test
   void vertxBearerOverheadRequestsAreAcceptedWithTheToken() {
     VertxBearerOverhead bench = new VertxBearerOverhead();
@@ -114,6 +144,9 @@ class BenchmarksSmokeTest {
     assertThat(listed).contains(PACKAGE + "RenewalTail.token", PACKAGE + "RenewalTail.floorVolatileRead",
         PACKAGE + "BearerOverhead.classicBearer", PACKAGE + "BearerOverhead.classicStaticHeader",
         PACKAGE + "BearerOverhead.asyncBearer", PACKAGE + "BearerOverhead.asyncStaticHeader",
-        PACKAGE + "VertxBearerOverhead.bearer", PACKAGE + "VertxBearerOverhead.staticHeader");
+        PACKAGE + "VertxBearerOverhead.bearer", PACKAGE + "VertxBearerOverhead.staticHeader",
+        PACKAGE + "PairedBearerOverhead.classic", PACKAGE + "PairedBearerOverhead.async",
+        PACKAGE + "PairedBearerOverhead.vertx", PACKAGE + "BearerHandlerCost.ctcBearerAuth",
+        PACKAGE + "BearerHandlerCost.staticHeader");
   }
 }
