@@ -111,6 +111,15 @@ class BenchmarksSmokeTest {
       assertThat(bench.asyncStaticHeader()).isEqualTo(200);
       assertThat(bench.vertxBearer()).isEqualTo(200);
       assertThat(bench.vertxStaticHeader()).isEqualTo(200);
+
+      PairedBearerOverhead.Split split = new PairedBearerOverhead.Split();
+      split.reset();
+      assertThat(bench.classic(split)).isEqualTo(400);
+      assertThat(bench.async(split)).isEqualTo(400);
+      assertThat(bench.vertx(split)).isEqualTo(400);
+      assertThat(split.bearerMicros()).isPositive();
+      assertThat(split.staticMicros()).isPositive();
+      assertThat(split.staticToBearer()).isPositive().isFinite();
     } finally {
       bench.tearDown();
     }
