@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class BomTest {
 
   private static final List<String> NOT_PUBLISHED = List.of("ctc-token-architecture-tests", "ctc-token-benchmarks",
-      "ctc-token-fleet-tests", "bom");
+      "ctc-token-fleet-tests", "ctc-token-cli", "bom");
 
   @Test
   void theBomListsExactlyThePublishedModulesAtTheProjectVersion() throws IOException {

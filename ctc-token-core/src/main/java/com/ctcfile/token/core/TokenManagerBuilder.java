@@ -245,19 +245,10 @@ public final class TokenManagerBuilder {
     if (!scheme.equals("http")) {
       throw new IllegalArgumentException("endpoint scheme must be https (or http on loopback): " + scheme);
     }
-    if (!allowInsecureHttp && !isLoopback(endpoint.getHost())) {
+    if (!BearerHosts.mayCarryToken(scheme, endpoint.getHost(), allowInsecureHttp)) {
       throw new IllegalArgumentException("endpoint " + endpoint + " uses plain http to a host that is not loopback;"
           + " the client secret would cross the network in clear text. Use https, or allowInsecureHttp(true)");
     }
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
-        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static String requireText(String value, String name) {

@@ -1,5 +1,7 @@
 package com.ctcfile.token.core.port;
 
+import com.ctcfile.token.TokenProtocolException;
+import com.ctcfile.token.TokenTransportException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -51,6 +53,27 @@ public final class TransportRequest {
   public String redactedUri() {
     return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath()
         + (uri.getRawQuery() == null ? "" : "?<redacted>");
+  }
+
+  /**
+   * The exception an adapter completes with when this request fails: {@code "<this> <what>: <cause>"}.
+   * If the cause's chain quotes the query, or a value in it, as some HTTP libraries' messages do, the
+   * cause is replaced by a stand-in naming its type only.
+   */
+  public TokenTransportException failure(String what, Throwable cause) {
+    Throwable safe = withoutQuery(cause);
+    return new TokenTransportException(this + " " + what + (safe == null ? "" : ": " + QueryRedaction.describe(safe)),
+        safe);
+  }
+
+  /** {@code cause}, or a stand-in naming its type if its chain quotes this request's query. */
+  public Throwable withoutQuery(Throwable cause) {
+    return QueryRedaction.safeCause(cause, uri);
+  }
+
+  /** The exception an adapter completes with when the reply body exceeds {@link #maxBodyBytes()}. */
+  public TokenProtocolException bodyTooLarge() {
+    return new TokenProtocolException("reply body of " + redactedUri() + " exceeds " + maxBodyBytes + " bytes");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.BearerHosts;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.hc.client5.http.HttpRoute;
@@ -12,10 +13,10 @@ import org.apache.hc.core5.http.HttpRequest;
 /** Decides which requests carry the token; shared by the classic and the async handler. Immutable. */
 final class BearerPolicy {
 
-  private final TargetHosts hosts;
+  private final BearerHosts hosts;
   private final boolean allowInsecureHttp;
 
-  BearerPolicy(TargetHosts hosts, boolean allowInsecureHttp) {
+  BearerPolicy(BearerHosts hosts, boolean allowInsecureHttp) {
     this.hosts = hosts;
     this.allowInsecureHttp = allowInsecureHttp;
   }
@@ -36,10 +37,10 @@ final class BearerPolicy {
       return false;
     }
     HttpHost target = route.getTargetHost();
-    if (!hosts.matches(target)) {
+    if (!hosts.matches(target.getSchemeName(), target.getHostName(), target.getPort())) {
       return false;
     }
-    if (!allowInsecureHttp && !"https".equalsIgnoreCase(target.getSchemeName()) && !TargetHosts.isLoopback(target)) {
+    if (!BearerHosts.mayCarryToken(target.getSchemeName(), target.getHostName(), allowInsecureHttp)) {
       throw new CtcTokenException("refusing to send the CTC access token to " + target.toURI()
           + " over plain http: it would cross the network in clear text. Use https, or allowInsecureHttp(true)");
     }

@@ -1,6 +1,7 @@
 package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerHosts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -81,7 +82,7 @@ public final class CtcBearerAuth {
   private final AsyncExecChainHandler async;
 
   private CtcBearerAuth(Builder builder) {
-    this.policy = new BearerPolicy(TargetHosts.of(builder.hosts), builder.allowInsecureHttp);
+    this.policy = new BearerPolicy(BearerHosts.of(builder.hosts), builder.allowInsecureHttp);
     this.classic = new ClassicBearerHandler(builder.provider, policy);
     this.async = new AsyncBearerHandler(builder.provider, policy);
   }
@@ -149,7 +150,7 @@ public final class CtcBearerAuth {
      * DNS lookup, so {@code localhost} and {@code 127.0.0.1} are different hosts.
      */
     public Builder host(String host) {
-      TargetHosts.validate(host);
+      BearerHosts.validate(host);
       hosts.add(host);
       return this;
     }

@@ -153,7 +153,7 @@ public final class HttpClient5Transport implements Transport {
     } catch (RuntimeException e) {
       // a client that was closed or never started refuses at once
       inFlight.remove(result);
-      result.completeExceptionally(TransportFailures.transport(request, "could not be sent", e));
+      result.completeExceptionally(request.failure("could not be sent", e));
       return result;
     }
     // The deadline is a future of its own so that completing the exchange cancels its timer.
@@ -237,7 +237,7 @@ public final class HttpClient5Transport implements Transport {
     public void failed(Exception cause) {
       result.completeExceptionally(cause instanceof CtcTokenException
           ? cause
-          : TransportFailures.transport(request, "failed", cause));
+          : request.failure("failed", cause));
     }
 
     @Override

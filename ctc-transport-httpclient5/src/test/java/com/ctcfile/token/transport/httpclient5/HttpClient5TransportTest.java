@@ -207,23 +207,6 @@ class HttpClient5TransportTest extends TransportContractTest {
     }
   }
 
-  @Test
-  @DisplayName("an HttpClient exception that quotes the query is replaced in the cause chain")
-  void withholdsCausesThatQuoteTheQuery() {
-    URI uri = tokenRequestUri();
-    TransportRequest request = new TransportRequest(uri, Duration.ofSeconds(1), 1024);
-    IOException quoting = new IOException("cannot send " + uri, new IllegalStateException("query " + uri.getQuery()));
-
-    TokenTransportException failure = TransportFailures.transport(request, "failed", quoting);
-
-    assertNoSecretIn(failure);
-    assertThat(failure.getCause()).hasMessageContaining(IOException.class.getName())
-        .hasMessageContaining("withheld").hasNoCause();
-    assertThat(failure.getCause().getStackTrace()).isEqualTo(quoting.getStackTrace());
-    IOException harmless = new IOException("Connection refused");
-    assertThat(TransportFailures.transport(request, "failed", harmless).getCause()).isSameAs(harmless);
-  }
-
   // ---- helpers
 
   private CloseableHttpAsyncClient callersClient() {

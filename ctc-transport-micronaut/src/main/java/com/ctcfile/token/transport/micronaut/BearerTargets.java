@@ -1,6 +1,7 @@
 package com.ctcfile.token.transport.micronaut;
 
 import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.BearerHosts;
 import io.micronaut.core.util.PathMatcher;
 import io.micronaut.http.BasicHttpAttributes;
 import io.micronaut.http.HttpRequest;
@@ -15,12 +16,12 @@ import java.util.Set;
  */
 final class BearerTargets {
 
-  private final TargetHosts hosts;
+  private final BearerHosts hosts;
   private final Set<String> serviceIds;
   private final List<String> patterns;
   private final boolean allowInsecureHttp;
 
-  BearerTargets(TargetHosts hosts, Set<String> serviceIds, List<String> patterns, boolean allowInsecureHttp) {
+  BearerTargets(BearerHosts hosts, Set<String> serviceIds, List<String> patterns, boolean allowInsecureHttp) {
     this.hosts = hosts;
     this.serviceIds = Set.copyOf(serviceIds);
     this.patterns = List.copyOf(patterns);
@@ -30,9 +31,9 @@ final class BearerTargets {
   /** The targets {@code properties} describe; call {@link CtcTokenProperties#validate()} first. */
   static BearerTargets from(CtcTokenProperties properties) {
     CtcTokenProperties.FilterProperties filter = properties.getFilter();
-    TargetHosts hosts = filter.getHosts().isEmpty() && filter.getServiceIds().isEmpty()
-        ? TargetHosts.endpointHost(properties.endpointUri())
-        : TargetHosts.of(filter.getHosts());
+    BearerHosts hosts = filter.getHosts().isEmpty() && filter.getServiceIds().isEmpty()
+        ? BearerHosts.of(properties.endpointUri())
+        : BearerHosts.of(filter.getHosts());
     return new BearerTargets(hosts, Set.copyOf(filter.getServiceIds()), filter.getPatterns(),
         properties.isAllowInsecureHttp());
   }
@@ -63,7 +64,7 @@ final class BearerTargets {
    * @throws CtcTokenException if the request must not carry the token
    */
   void checkScheme(URI uri) {
-    if (!allowInsecureHttp && !"https".equalsIgnoreCase(uri.getScheme()) && !TargetHosts.isLoopback(uri)) {
+    if (!BearerHosts.mayCarryToken(uri.getScheme(), uri.getHost(), allowInsecureHttp)) {
       throw new CtcTokenException("refusing to send the CTC access token to " + uri.getScheme() + "://"
           + uri.getRawAuthority() + " over plain http: it would cross the network in clear text."
           + " Use https, or set " + CtcTokenProperties.PREFIX + ".allow-insecure-http=true");

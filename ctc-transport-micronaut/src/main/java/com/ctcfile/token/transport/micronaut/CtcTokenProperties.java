@@ -1,5 +1,6 @@
 package com.ctcfile.token.transport.micronaut;
 
+import com.ctcfile.token.core.BearerHosts;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.net.URI;
@@ -164,7 +165,7 @@ public class CtcTokenProperties {
     if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
       throw invalid("endpoint", "must have no query, fragment or user info");
     }
-    if ("http".equalsIgnoreCase(uri.getScheme()) && !allowInsecureHttp && !TargetHosts.isLoopback(uri)) {
+    if (!BearerHosts.mayCarryToken(uri.getScheme(), uri.getHost(), allowInsecureHttp)) {
       throw invalid("endpoint", "uses plain http to a host that is not loopback, so the client secret would cross"
           + " the network in clear text: use https, or set " + PREFIX + ".allow-insecure-http=true");
     }
@@ -267,7 +268,7 @@ public class CtcTokenProperties {
     void validate() {
       for (String host : hosts) {
         try {
-          TargetHosts.validate(host);
+          BearerHosts.validate(host);
         } catch (IllegalArgumentException e) {
           throw invalid("filter.hosts", e.getMessage());
         }

@@ -122,8 +122,7 @@ final class TokenExchange {
   }
 
   private TokenProtocolException tooLong() {
-    return new TokenProtocolException("token reply body from " + request.redactedUri() + " exceeds "
-        + request.maxBodyBytes() + " bytes");
+    return request.bodyTooLarge();
   }
 
   private Throwable translate(Throwable error) {
@@ -134,47 +133,8 @@ final class TokenExchange {
     if (t instanceof CtcTokenException) {
       return t;
     }
-    String what = "token request to " + request.redactedUri() + " failed: " + t.getClass().getSimpleName();
-    // Micronaut's messages may quote the request URI, and so the secret: keep such a cause out of the chain
-    return showsQuery(t) ? new TokenTransportException(what, null) : new TokenTransportException(what, t);
-  }
-
-  private boolean showsQuery(Throwable failure) {
-    String rawQuery = request.uri().getRawQuery();
-    if (rawQuery == null) {
-      return false;
-    }
-    List<String> needles = new ArrayList<>();
-    for (String pair : rawQuery.split("&")) {
-      String value = pair.substring(pair.indexOf('=') + 1);
-      if (value.length() >= 3) {
-        needles.add(value);
-        try {
-          needles.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException notDecodable) {
-          // the raw form is checked anyway
-        }
-      }
-    }
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Throwable> pending = new ArrayList<>(List.of(failure));
-    while (!pending.isEmpty()) {
-      Throwable t = pending.remove(pending.size() - 1);
-      if (!seen.add(t)) {
-        continue;
-      }
-      String text = t.getMessage() + " " + t;
-      for (String needle : needles) {
-        if (text.contains(needle)) {
-          return true;
-        }
-      }
-      if (t.getCause() != null) {
-        pending.add(t.getCause());
-      }
-      Collections.addAll(pending, t.getSuppressed());
-    }
-    return false;
+    // Micronaut's messages may quote the request URI, and so the secret: the port keeps such a cause out
+    return request.failure("failed", t);
   }
 
   /** Takes the one response of the raw exchange. */

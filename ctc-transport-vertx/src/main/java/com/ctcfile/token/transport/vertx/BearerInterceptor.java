@@ -3,6 +3,7 @@ package com.ctcfile.token.transport.vertx;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerHosts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -52,10 +53,10 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
   private static final String REPLAYED = "com.ctcfile.token.transport.vertx.replayed";
 
   private final TokenProvider provider;
-  private final TargetHosts hosts;
+  private final BearerHosts hosts;
   private final boolean allowInsecureHttp;
 
-  BearerInterceptor(TokenProvider provider, TargetHosts hosts, boolean allowInsecureHttp) {
+  BearerInterceptor(TokenProvider provider, BearerHosts hosts, boolean allowInsecureHttp) {
     this.provider = provider;
     this.hosts = hosts;
     this.allowInsecureHttp = allowInsecureHttp;
@@ -102,11 +103,11 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
     }
     boolean ssl = Boolean.TRUE.equals(options.isSsl());
     String host = options.getHost();
-    if (!hosts.matches(host, options.getPort(), ssl)) {
+    if (!hosts.matches(ssl ? "https" : "http", host, options.getPort() == null ? -1 : options.getPort())) {
       context.next();
       return;
     }
-    if (!ssl && !allowInsecureHttp && !TargetHosts.isLoopback(host)) {
+    if (!BearerHosts.mayCarryToken(ssl ? "https" : "http", host, allowInsecureHttp)) {
       context.fail(new CtcTokenException("refusing to send the CTC access token to " + host
           + " over plain http: it would cross the network in clear text. Use https, or allowInsecureHttp(true)"));
       return;

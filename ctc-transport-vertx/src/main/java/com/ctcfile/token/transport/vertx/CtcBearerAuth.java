@@ -1,6 +1,7 @@
 package com.ctcfile.token.transport.vertx;
 
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerHosts;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +71,11 @@ import java.util.Objects;
 public final class CtcBearerAuth {
 
   private final BearerInterceptor interceptor;
-  private final TargetHosts hosts;
+  private final BearerHosts hosts;
   private final boolean allowInsecureHttp;
 
   private CtcBearerAuth(Builder builder) {
-    this.hosts = TargetHosts.of(builder.hosts);
+    this.hosts = BearerHosts.of(builder.hosts);
     this.allowInsecureHttp = builder.allowInsecureHttp;
     this.interceptor = new BearerInterceptor(builder.provider, hosts, allowInsecureHttp);
   }
@@ -131,7 +132,7 @@ public final class CtcBearerAuth {
      * {@code 127.0.0.1} are different hosts.
      */
     public Builder host(String host) {
-      TargetHosts.parse(host);
+      BearerHosts.validate(host);
       hosts.add(host);
       return this;
     }

@@ -1,7 +1,5 @@
-package com.ctcfile.token.transport.httpclient5;
+package com.ctcfile.token.core.port;
 
-import com.ctcfile.token.TokenTransportException;
-import com.ctcfile.token.core.port.TransportRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -13,41 +11,54 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns what HttpClient reports into {@link TokenTransportException}s that never reveal the query of
- * the token request, which carries the client secret.
+ * Keeps an HTTP library's exceptions from quoting the token request's query, which carries the
+ * client secret: a cause whose chain quotes the query, or any value in it, is replaced by a stand-in
+ * that names its type only.
  */
-final class TransportFailures {
+final class QueryRedaction {
 
   // shorter query values are too common to tell a leak from an accident ("0", "abc")
   private static final int SHORTEST_SECRET_FRAGMENT = 4;
 
-  private TransportFailures() {}
-
-  /** {@code "<request> <what>: <cause>"}, with the cause replaced if its chain quotes the query. */
-  static TokenTransportException transport(TransportRequest request, String what, Throwable cause) {
-    Throwable safe = safeCause(cause, request.uri());
-    return new TokenTransportException(request + " " + what + ": " + describe(safe), safe);
-  }
+  private QueryRedaction() {}
 
   /**
-   * {@code cause} itself if no message in its chain contains the URI's query or one of its values;
-   * otherwise a stand-in naming only the cause's type, with its stack trace, and no further chain.
+   * {@code cause} itself if no message in its chain (causes and suppressed ones, at any depth) quotes
+   * the URI's query or one of its values; otherwise a stand-in naming only the cause's type, with its
+   * stack trace and no further chain.
    */
   static Throwable safeCause(Throwable cause, URI uri) {
-    List<String> fragments = secretFragments(uri);
-    if (fragments.isEmpty()) {
+    if (cause == null) {
+      return null;
+    }
+    List<String> fragments = fragments(uri);
+    if (fragments.isEmpty() || !quotesAnywhere(cause, fragments)) {
       return cause;
     }
+    IOException standIn = new IOException(cause.getClass().getName()
+        + " (message withheld: it quoted the token request's query)");
+    standIn.setStackTrace(cause.getStackTrace());
+    return standIn;
+  }
+
+  private static boolean quotesAnywhere(Throwable cause, List<String> fragments) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable t = cause; t != null && seen.add(t); t = t.getCause()) {
-      if (quotesAny(t.getMessage(), fragments) || quotesAny(t.getLocalizedMessage(), fragments)) {
-        IOException standIn = new IOException(cause.getClass().getName()
-            + " (message withheld: it quoted the token request's query)");
-        standIn.setStackTrace(cause.getStackTrace());
-        return standIn;
+    List<Throwable> pending = new ArrayList<>(List.of(cause));
+    while (!pending.isEmpty()) {
+      Throwable t = pending.remove(pending.size() - 1);
+      if (!seen.add(t)) {
+        continue;
       }
+      if (quotesAny(t.getMessage(), fragments) || quotesAny(t.getLocalizedMessage(), fragments)
+          || quotesAny(t.toString(), fragments)) {
+        return true;
+      }
+      if (t.getCause() != null) {
+        pending.add(t.getCause());
+      }
+      Collections.addAll(pending, t.getSuppressed());
     }
-    return cause;
+    return false;
   }
 
   static String describe(Throwable cause) {
@@ -56,7 +67,7 @@ final class TransportFailures {
     return message == null || message.isBlank() ? type : type + ": " + message;
   }
 
-  private static List<String> secretFragments(URI uri) {
+  private static List<String> fragments(URI uri) {
     String rawQuery = uri.getRawQuery();
     List<String> fragments = new ArrayList<>();
     if (rawQuery == null || rawQuery.isEmpty()) {
