@@ -114,11 +114,11 @@ public final class TokenManager implements TokenProvider {
       return held.token();
     }
     long now = clock.nanoTime();
-    Held valid = validAt(now);
-    if (valid != null) {
-      return valid.token();
+    Held seen = current;
+    if (isValid(seen, now)) {
+      return seen.token();
     }
-    return await(renewal(reasonAt(now)), "a token");
+    return await(renewal(seen, now), "a token");
   }
 
   @Override
@@ -128,11 +128,11 @@ public final class TokenManager implements TokenProvider {
       return held.stage();
     }
     long now = clock.nanoTime();
-    Held valid = validAt(now);
-    if (valid != null) {
-      return valid.stage();
+    Held seen = current;
+    if (isValid(seen, now)) {
+      return seen.stage();
     }
-    return bounded(renewal(reasonAt(now)), "a token").thenApply(Held::token);
+    return bounded(renewal(seen, now), "a token").thenApply(Held::token);
   }
 
   @Override
@@ -177,25 +177,27 @@ public final class TokenManager implements TokenProvider {
     return "TokenManager{key=" + key + ", node=" + nodeId + ", version=" + (held == null ? 0 : held.version()) + "}";
   }
 
-  /** The held token if valid at {@code now}, starting its renewal when due; else {@code null}. */
-  private Held validAt(long now) {
-    Held held = current;
-    if (held == null || !held.isValidAt(now)) {
-      return null;
+  /** Whether {@code seen} is valid at {@code now}; if it is but due, starts its renewal. */
+  private boolean isValid(Held seen, long now) {
+    if (seen == null || !seen.isValidAt(now)) {
+      return false;
     }
-    if (held.isDueAt(now)) {
-      startIfIdle(FetchReason.REFRESH_AHEAD);
+    if (seen.isDueAt(now)) {
+      startIfIdle(seen, FetchReason.REFRESH_AHEAD);
     }
-    return held;
+    return true;
   }
 
-  private FetchReason reasonAt(long now) {
-    Held held = current;
-    return held == null ? FetchReason.INITIAL : held.isValidAt(now) ? FetchReason.REFRESH_AHEAD : FetchReason.EXPIRED;
+  private static FetchReason reasonFor(Held seen, long now) {
+    return seen == null ? FetchReason.INITIAL : seen.isValidAt(now) ? FetchReason.REFRESH_AHEAD : FetchReason.EXPIRED;
   }
 
-  /** Joins the renewal in flight or starts one; fails at once while backing off or closed. */
-  private CompletableFuture<Held> renewal(FetchReason reason) {
+  /**
+   * Joins the renewal in flight or starts one for a caller who found {@code seen} not valid; fails at
+   * once while backing off or closed. A renewal that completed since the caller looked is the answer:
+   * starting another would fetch a token nobody needs and invalidate the one just installed.
+   */
+  private CompletableFuture<Held> renewal(Held seen, long now) {
     Launch launch;
     synchronized (lock) {
       if (closed) {
@@ -204,22 +206,27 @@ public final class TokenManager implements TokenProvider {
       if (inFlight != null) {
         return inFlight;
       }
+      Held latest = current;
+      if (latest != seen && latest != null && latest.isValidAt(clock.nanoTime())) {
+        return CompletableFuture.completedFuture(latest);
+      }
       if (inBackoff()) {
         return CompletableFuture.failedFuture(lastFailure);
       }
-      launch = begin(Request.scheduled(heldVersion(), reason));
+      launch = begin(Request.scheduled(heldVersion(), reasonFor(seen, now)));
     }
     launch.run();
     return launch.promise;
   }
 
-  private void startIfIdle(FetchReason reason) {
+  /** Starts the renewal of {@code seen} unless one runs, the node backs off, or {@code seen} was replaced meanwhile. */
+  private void startIfIdle(Held seen, FetchReason reason) {
     Launch launch;
     synchronized (lock) {
-      if (closed || inFlight != null || inBackoff()) {
+      if (closed || inFlight != null || inBackoff() || current != seen) {
         return;
       }
-      launch = begin(Request.scheduled(heldVersion(), reason));
+      launch = begin(Request.scheduled(seen.version(), reason));
     }
     launch.run();
   }
@@ -372,9 +379,7 @@ public final class TokenManager implements TokenProvider {
         fresh = null;
       }
     }
-    if (current == held) {
-      startIfIdle(held.isValidAt(clock.nanoTime()) ? FetchReason.REFRESH_AHEAD : FetchReason.EXPIRED);
-    }
+    startIfIdle(held, held.isValidAt(clock.nanoTime()) ? FetchReason.REFRESH_AHEAD : FetchReason.EXPIRED);
   }
 
   private void onRetryDue() {
@@ -383,7 +388,7 @@ public final class TokenManager implements TokenProvider {
       if (closed || inFlight != null) {
         return;
       }
-      launch = begin(Request.scheduled(heldVersion(), reasonAt(clock.nanoTime())));
+      launch = begin(Request.scheduled(heldVersion(), reasonFor(current, clock.nanoTime())));
     }
     launch.run();
   }
