@@ -226,7 +226,9 @@ abstract class AbstractInProcessFleetTest {
 
     new Figures("clockSkew", database).put("windowMillis", window.toMillis()).put("cycles", cycles)
         .put("fetches", server.fetches()).put("leaseLost", eventsOfA.leaseLost() + eventsOfB.leaseLost())
-        .put("fetchesOfA", eventsOfA.fetches()).put("fetchesOfB", eventsOfB.fetches()).print();
+        .put("fetchesOfA", eventsOfA.fetches()).put("fetchesOfB", eventsOfB.fetches())
+        .put("shortestRefetchMillisOfA", eventsOfA.shortestRefetchMillis())
+        .put("shortestRefetchMillisOfB", eventsOfB.shortestRefetchMillis()).print();
 
     synchronized (problems) {
       assertThat(problems).as("tokens served outside their node's clock, or versions going back").isEmpty();

@@ -102,8 +102,11 @@ abstract class AbstractMultiJvmFleetTest {
         .put("statementsPerNodePerLifetime", statements / (double) nodes.size() / lifetimes)
         .put("queriesPerNodePerLifetime", sum(results, "queries") / (double) nodes.size() / lifetimes);
     for (int i = 0; i < nodes.size(); i++) {
-      figures.put("node" + i, String.join("/", results.get(i).get("calls"), results.get(i).get("failures"),
-          results.get(i).get("fetches"), results.get(i).get("queries"), results.get(i).get("updates")));
+      Map<String, String> result = results.get(i);
+      figures.put("node" + i, "calls:" + result.get("calls") + ",failures:" + result.get("failureKinds")
+          + ",fetches:" + result.get("fetches") + ",reasons:" + result.get("fetchReasons")
+          + ",shortestRefetchMillis:" + result.get("shortestRefetchMillis") + ",queries:" + result.get("queries")
+          + ",updates:" + result.get("updates") + ",versions:" + result.get("versions"));
     }
     figures.print();
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -86,7 +87,11 @@ class BusyNodesFleetTest {
 
         new Figures("busyNodes", database).put("windowMillis", window.toMillis()).put("cycles", cycles)
             .put("fetches", server.fetches())
-            .put("leaseLost", events.stream().mapToLong(EventCounts::leaseLost).sum()).print();
+            .put("leaseLost", events.stream().mapToLong(EventCounts::leaseLost).sum())
+            .put("shortestRefetchMillis", events.stream().mapToLong(EventCounts::shortestRefetchMillis)
+                .filter(gap -> gap >= 0).min().orElse(-1))
+            .put("fetchReasons", events.stream().map(EventCounts::fetchReasons).collect(Collectors.joining(";")))
+            .print();
 
         assertThat(server.fetches()).as("fetches in %s (%d cycles of %s) by %d nodes with %d busy callers each",
                 window, cycles, CYCLE, nodes, callersPerNode)

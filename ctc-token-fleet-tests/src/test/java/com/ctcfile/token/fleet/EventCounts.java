@@ -4,12 +4,15 @@ import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.core.port.TokenEventListener;
 import com.ctcfile.token.core.port.TokenKey;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
- * A {@link TokenEventListener} that counts what one manager did: fetches started and published,
- * failed fetches, tokens adopted from the store, leases lost, store failures. Thread-safe; never
- * blocks.
+ * A {@link TokenEventListener} that counts what one manager did: fetches started (and why) and
+ * published, failed fetches, tokens adopted from the store, leases lost, store failures, and the
+ * shortest time between a fetch of the node and its next one. Thread-safe; never blocks.
  */
 final class EventCounts implements TokenEventListener {
 
@@ -20,14 +23,24 @@ final class EventCounts implements TokenEventListener {
   private final AtomicLong leaseLost = new AtomicLong();
   private final AtomicLong storeFailed = new AtomicLong();
   private final AtomicLong firstStoreFailureNanos = new AtomicLong();
+  private final Map<FetchReason, AtomicLong> reasons = new ConcurrentHashMap<>();
+  private final AtomicLong lastFetchedNanos = new AtomicLong();
+  private final AtomicLong shortestRefetchNanos = new AtomicLong(Long.MAX_VALUE);
 
   @Override
   public void fetchStarted(TokenKey key, FetchReason reason) {
+    long now = System.nanoTime();
     fetchesStarted.incrementAndGet();
+    reasons.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    long last = lastFetchedNanos.get();
+    if (last != 0) {
+      shortestRefetchNanos.accumulateAndGet(now - last, Math::min);
+    }
   }
 
   @Override
   public void fetchSucceeded(TokenKey key, long version, Duration took) {
+    lastFetchedNanos.set(System.nanoTime());
     fetches.incrementAndGet();
   }
 
@@ -79,6 +92,23 @@ final class EventCounts implements TokenEventListener {
     return storeFailed.get();
   }
 
+  /** Fetches started per reason, e.g. {@code REFRESH_AHEAD:5,INITIAL:1}; {@code -} for none. */
+  String fetchReasons() {
+    String listed = reasons.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
+    return listed.isEmpty() ? "-" : listed;
+  }
+
+  /**
+   * The shortest time from a fetch of this node to the next fetch it started, in milliseconds; -1 if it
+   * never fetched twice. A node renews its own token no sooner than a renewal cycle after fetching it,
+   * so anything much shorter is a fetch that should not have happened.
+   */
+  long shortestRefetchMillis() {
+    long shortest = shortestRefetchNanos.get();
+    return shortest == Long.MAX_VALUE ? -1 : shortest / 1_000_000;
+  }
+
   /** {@link System#nanoTime()} of the first store failure; meaningless while {@link #storeFailed()} is 0. */
   long firstStoreFailureNanos() {
     return firstStoreFailureNanos.get();
@@ -87,6 +117,7 @@ final class EventCounts implements TokenEventListener {
   @Override
   public String toString() {
     return "fetchesStarted=" + fetchesStarted + " fetches=" + fetches + " fetchesFailed=" + fetchesFailed
-        + " adopted=" + adopted + " leaseLost=" + leaseLost + " storeFailed=" + storeFailed;
+        + " adopted=" + adopted + " leaseLost=" + leaseLost + " storeFailed=" + storeFailed
+        + " reasons=" + fetchReasons() + " shortestRefetchMillis=" + shortestRefetchMillis();
   }
 }

@@ -119,6 +119,8 @@ public final class FleetNode {
         "adopted=" + events.adopted(),
         "leaseLost=" + events.leaseLost(),
         "storeFailed=" + events.storeFailed(),
+        "fetchReasons=" + events.fetchReasons(),
+        "shortestRefetchMillis=" + events.shortestRefetchMillis(),
         "queries=" + statements.queries(),
         "updates=" + statements.updates()));
     System.exit(0);
