@@ -45,7 +45,8 @@ abstract class AbstractInProcessFleetTest {
 
   static final Duration LIFETIME = Duration.ofSeconds(2);
   static final Duration CYCLE = Duration.ofMillis(1600);
-  static final Duration POLL = Duration.ofMillis(200);
+  // a fetch is reported just before its request is sent, and the token's refresh point counts from the send
+  static final long SLACK_MILLIS = 50;
 
   private FleetDatabase database;
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -240,6 +241,9 @@ abstract class AbstractInProcessFleetTest {
         .isEqualTo(server.fetches());
     assertThat((long) server.fetches()).as("fetches in %s (%d cycles of %s)", window, cycles, CYCLE)
         .isBetween(lifetimes, cycles + 1);
+    assertThat(List.of(eventsOfA, eventsOfB)).as("no node started two fetches less than a renewal cycle apart")
+        .allSatisfy(counts -> assertThat(counts.shortestRefetchMillis())
+            .matches(gap -> gap < 0 || gap >= CYCLE.toMillis() - SLACK_MILLIS, "at least a renewal cycle, or -1 for one fetch or none"));
     // the skew is real: the same version expires ten minutes later by B's clock than by A's
     Long shared = expiryOfA.keySet().stream().filter(expiryOfB::containsKey).findFirst().orElseThrow();
     assertThat(Duration.between(expiryOfA.get(shared), expiryOfB.get(shared)))

@@ -117,6 +117,9 @@ abstract class AbstractMultiJvmFleetTest {
       assertThat(result.get("leaseLost")).as("leases lost").isEqualTo("0");
       assertThat(versions(result)).as("versions seen in order").isSorted().doesNotHaveDuplicates();
       assertThat(Long.parseLong(result.get("calls"))).isPositive();
+      assertThat(Long.parseLong(result.get("shortestRefetchMillis")))
+          .as("shortest time between two fetches the node started (%s)", result.get("fetchReasons"))
+          .matches(gap -> gap < 0 || gap >= cycle.toMillis() - 50, "at least a renewal cycle, or -1 for one fetch or none");
     });
     assertThat(server.fetches()).as("fetches in %s: %d renewal cycles of %s", window, cycles, cycle)
         .isLessThanOrEqualTo((int) cycles + 1)

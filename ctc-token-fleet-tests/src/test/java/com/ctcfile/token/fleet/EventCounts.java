@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * A {@link TokenEventListener} that counts what one manager did: fetches started (and why) and
  * published, failed fetches, tokens adopted from the store, leases lost, store failures, and the
- * shortest time between a fetch of the node and its next one. Thread-safe; never blocks.
+ * shortest time between two fetches of the node. Thread-safe; never blocks.
  */
 final class EventCounts implements TokenEventListener {
 
@@ -24,7 +24,7 @@ final class EventCounts implements TokenEventListener {
   private final AtomicLong storeFailed = new AtomicLong();
   private final AtomicLong firstStoreFailureNanos = new AtomicLong();
   private final Map<FetchReason, AtomicLong> reasons = new ConcurrentHashMap<>();
-  private final AtomicLong lastFetchedNanos = new AtomicLong();
+  private final AtomicLong lastStartedNanos = new AtomicLong();
   private final AtomicLong shortestRefetchNanos = new AtomicLong(Long.MAX_VALUE);
 
   @Override
@@ -32,7 +32,7 @@ final class EventCounts implements TokenEventListener {
     long now = System.nanoTime();
     fetchesStarted.incrementAndGet();
     reasons.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
-    long last = lastFetchedNanos.get();
+    long last = lastStartedNanos.getAndSet(now);
     if (last != 0) {
       shortestRefetchNanos.accumulateAndGet(now - last, Math::min);
     }
@@ -40,7 +40,6 @@ final class EventCounts implements TokenEventListener {
 
   @Override
   public void fetchSucceeded(TokenKey key, long version, Duration took) {
-    lastFetchedNanos.set(System.nanoTime());
     fetches.incrementAndGet();
   }
 
@@ -100,9 +99,9 @@ final class EventCounts implements TokenEventListener {
   }
 
   /**
-   * The shortest time from a fetch of this node to the next fetch it started, in milliseconds; -1 if it
-   * never fetched twice. A node renews its own token no sooner than a renewal cycle after fetching it,
-   * so anything much shorter is a fetch that should not have happened.
+   * The shortest time between two fetches this node started, in milliseconds; -1 if it never fetched
+   * twice. A node renews its own token no sooner than a renewal cycle after it sent the request for it,
+   * so anything shorter is a fetch that should not have happened (unless a 401 asked for it).
    */
   long shortestRefetchMillis() {
     long shortest = shortestRefetchNanos.get();
