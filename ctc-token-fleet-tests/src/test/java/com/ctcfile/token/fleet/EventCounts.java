@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * A {@link TokenEventListener} that counts what one manager did: fetches started (and why) and
  * published, failed fetches, tokens adopted from the store, leases lost, store failures, and the
- * shortest time between two fetches of the node. Thread-safe; never blocks.
+ * shortest time between two fetches of the node; optionally describes each event in a line of its
+ * own. Thread-safe; never blocks beyond its log.
  */
 final class EventCounts implements TokenEventListener {
 
@@ -26,9 +28,21 @@ final class EventCounts implements TokenEventListener {
   private final Map<FetchReason, AtomicLong> reasons = new ConcurrentHashMap<>();
   private final AtomicLong lastStartedNanos = new AtomicLong();
   private final AtomicLong shortestRefetchNanos = new AtomicLong(Long.MAX_VALUE);
+  private final Consumer<String> log;
+
+  /** Counts only. */
+  EventCounts() {
+    this(line -> {});
+  }
+
+  /** Counts, and describes each event in one line (wall-clock millis first) to {@code log}. */
+  EventCounts(Consumer<String> log) {
+    this.log = log;
+  }
 
   @Override
   public void fetchStarted(TokenKey key, FetchReason reason) {
+    log("fetchStarted " + reason);
     long now = System.nanoTime();
     fetchesStarted.incrementAndGet();
     reasons.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
@@ -40,29 +54,39 @@ final class EventCounts implements TokenEventListener {
 
   @Override
   public void fetchSucceeded(TokenKey key, long version, Duration took) {
+    log("fetched v" + version + " in " + took.toMillis() + " ms");
     fetches.incrementAndGet();
   }
 
   @Override
   public void fetchFailed(TokenKey key, CtcTokenException failure, Duration retryIn) {
+    log("fetchFailed " + failure.getClass().getSimpleName() + ", retry in " + retryIn.toMillis() + " ms");
     fetchesFailed.incrementAndGet();
   }
 
   @Override
   public void tokenAdopted(TokenKey key, long version) {
+    log("adopted v" + version);
     adopted.incrementAndGet();
   }
 
   @Override
   public void leaseLost(TokenKey key, long seenVersion) {
+    log("leaseLost after v" + seenVersion);
     leaseLost.incrementAndGet();
   }
 
   @Override
   public void storeFailed(TokenKey key, CtcTokenException failure) {
+    log("storeFailed " + failure.getClass().getSimpleName());
     // set before the count, so whoever sees a count sees the time
     firstStoreFailureNanos.compareAndSet(0L, System.nanoTime());
     storeFailed.incrementAndGet();
+  }
+
+  // class names and versions only: an exception's message is the library's, and stays out of test output
+  private void log(String event) {
+    log.accept(System.currentTimeMillis() + " " + event);
   }
 
   /** Fetches started: with a shared store, each under the lease. */

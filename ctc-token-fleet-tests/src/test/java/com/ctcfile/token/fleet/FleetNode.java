@@ -43,7 +43,9 @@ import org.apache.hc.core5.util.Timeout;
  * from the command line, which any user of the machine can list.
  *
  * <p>Talks on stdin and stdout, one line each: it prints {@code READY}, starts calling on {@code GO},
- * prints {@code VERSION n} whenever the token version it sees changes, and on {@code STOP} (or the
+ * prints {@code VERSION n} whenever the token version it sees changes and {@code EVENT <millis> ...}
+ * for each event of its manager (fetches, adoptions, lost leases, store failures), and on
+ * {@code STOP} (or the
  * end of stdin) stops, closes the manager and prints {@code RESULT key=value...}: calls, calls that
  * still failed after the integration's one replay, versions that went backwards, the versions seen in
  * order, the manager's events, and the statements its store ran. Never prints a token or the secret.
@@ -82,7 +84,7 @@ public final class FleetNode {
     int threads = Integer.parseInt(options.get("threads"));
 
     StatementCounter statements = new StatementCounter();
-    EventCounts events = new EventCounts();
+    EventCounts events = new EventCounts(line -> say("EVENT " + line));
     String calls;
     try (HikariDataSource pool = new HikariDataSource(poolConfig(requireEnv("CTC_FLEET_JDBC_URL"), nodeId))) {
       TokenManagerBuilder builder = TokenManager.builder()

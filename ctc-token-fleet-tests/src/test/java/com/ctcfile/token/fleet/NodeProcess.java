@@ -138,11 +138,19 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** The {@code EVENT} lines the node has printed so far, {@code "<millis> <event>"} each. */
+  List<String> events() {
+    synchronized (lines) {
+      return lines.stream().filter(line -> line.startsWith("EVENT ")).map(line -> line.substring("EVENT ".length()))
+          .toList();
+    }
+  }
+
   /** The node's last lines on stdout and stderr, for failure messages. */
   String diagnostics() {
     String out;
     synchronized (lines) {
-      out = String.join("\n  ", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      out = String.join("\n  ", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
     String err;
     try {
