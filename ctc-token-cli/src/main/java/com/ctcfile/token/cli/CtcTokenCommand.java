@@ -45,7 +45,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             + " database against a strict fake CTC server, and fetch it once per renewal cycle between them.",
         "",
         "  ctc-token demo",
-        "  ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id   # with CTC_CLIENT_SECRET set"},
+        "  export CTC_CLIENT_SECRET=...",
+        "  ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id"},
+    optionListHeading = "%nOptions:%n",
     commandListHeading = "%nCommands:%n",
     footerHeading = "%n",
     footer = "Run 'ctc-token COMMAND --help' for a command's options.",
@@ -98,6 +100,14 @@ public final class CtcTokenCommand implements Callable<Integer> {
   private static void applyEverywhere(CommandLine command, Map<String, String> exitCodes) {
     command.getCommandSpec().usageMessage().exitCodeList(exitCodes);
     command.getCommandSpec().usageMessage().width(100);
+    // "Usage: ..." first, then the one-line header (which the root's command list also shows)
+    List<String> sections = new ArrayList<>(command.getHelpSectionKeys());
+    sections.removeAll(List.of(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER));
+    int synopsis = sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS);
+    sections.addAll(synopsis + 1, List.of(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER));
+    command.setHelpSectionKeys(sections);
     for (CommandLine sub : command.getSubcommands().values()) {
       applyEverywhere(sub, exitCodes);
     }

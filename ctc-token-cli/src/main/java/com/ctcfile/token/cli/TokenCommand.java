@@ -43,8 +43,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
         "  export CTC_CLIENT_SECRET=...        # or --client-secret-file ~/.ctc-secret",
-        "  curl -H \"Authorization: $(ctc-token token --endpoint https://coresite.ctcfile.com"
-            + " --client-id my-id --header)\" https://coresite.ctcfile.com/api/...",
+        "  AUTH=$(ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id --header)",
+        "  curl -H \"Authorization: $AUTH\" https://coresite.ctcfile.com/api/...",
         "  ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id --json \\",
         "      --jdbc-url jdbc:postgresql://db:5432/app --jdbc-user app   # with CTC_JDBC_PASSWORD set"},
     exitCodeListHeading = "%nExit status:%n")
