@@ -9,6 +9,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.Charset;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,13 +184,35 @@ public final class CtcTokenCommand implements Callable<Integer> {
           + " (HTTP " + api.httpStatus() + ")";
     }
     if (failure instanceof TokenStoreException) {
-      return "store failed: " + oneLine(failure.getMessage());
+      String message = failure.getMessage()
+          .replace("or build the store with createTableIfMissing(true)", "or run again with --create-table");
+      // the store keeps the driver's exception only for failures to connect, whose message is safe
+      // and says what an operator needs ("Connection to db:5432 refused"); statement failures carry none
+      Throwable root = failure;
+      boolean connecting = false;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+        connecting |= isConnectionFailure(root);
+      }
+      if (connecting && root.getMessage() != null && !message.contains(root.getMessage())) {
+        message += " (" + root.getMessage() + ")";
+      }
+      return "store failed: " + oneLine(message);
     }
     if (failure instanceof CtcTokenException) {
       return oneLine(failure.getMessage());
     }
     return "unexpected " + failure.getClass().getName()
         + (failure.getMessage() == null ? "" : ": " + oneLine(failure.getMessage()));
+  }
+
+  /** SQLState class 08 (connection) or 28 (authorization): the database was never reached as a user. */
+  private static boolean isConnectionFailure(Throwable failure) {
+    if (!(failure instanceof SQLException)) {
+      return false;
+    }
+    String state = ((SQLException) failure).getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("28"));
   }
 
   private static Throwable unwrap(Throwable thrown) {

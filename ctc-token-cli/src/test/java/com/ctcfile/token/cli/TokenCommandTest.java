@@ -200,7 +200,7 @@ class TokenCommandTest {
 
     assertThat(result.status()).as(result.toString()).isEqualTo(5);
     assertThat(result.err().lines()).hasSize(1);
-    assertThat(result.err()).contains("ctc_access_token");
+    assertThat(result.err()).contains("ctc_access_token").contains("--create-table");
     assertThat(server.tokenRequests()).as("never fetch without the fleet's store").isZero();
   }
 
