@@ -84,6 +84,14 @@ def main(path):
     with open(path, encoding="utf-8") as f:
         results = json.load(f)
     by_name = {label(e): e for e in results}
+    order = ["HotPath.", "HotPathTwoThreads.", "RenewalTail.", "BearerOverhead.", "VertxBearerOverhead.",
+             "PairedBearerOverhead.", "BearerHandlerCost."]
+
+    def rank(entry):
+        name = short(entry["benchmark"])
+        return next((i for i, prefix in enumerate(order) if name.startswith(prefix)), len(order))
+
+    results = sorted(results, key=rank)  # stable: JMH's order within a class
 
     print("| benchmark | mode | threads | score ± error | unit | B/op |")
     print("|---|---|---:|---:|---|---:|")
@@ -132,8 +140,12 @@ def main(path):
         # allow the run's own error, since both numbers are below a nanosecond
         e1 = number(by_name["HotPath.ctcToken"]["primaryMetric"]["scoreError"])
         e2 = number(by_name["HotPathTwoThreads.ctcToken"]["primaryMetric"]["scoreError"])
-        check(f"token() on 2 threads {fmt(two)} ns vs 1 thread {fmt(token)} ns per call "
-              f"(ratio {two / token:.2f}), target: no slower", two <= token + e1 + e2)
+        # met when the 2-thread mean lies within the 1-thread interval or below it; missed when the two
+        # intervals do not even touch
+        verdict = ("met" if two <= token + e1 else "MISSED" if two - e2 > token + e1
+                   else "inconclusive: the intervals overlap")
+        print(f"- token() on 2 threads {fmt(two)} ± {fmt(e2)} ns vs 1 thread {fmt(token)} ± {fmt(e1)} ns per call "
+              f"(ratio {two / token:.2f}), target: no slower: {verdict}")
         f1, f2 = score("HotPath.floorVolatileRead"), score("HotPathTwoThreads.floorVolatileRead")
         if f1 is not None and f2 is not None:
             # on a busy 2-core machine two threads lose CPU to other processes; the floor shows how much

@@ -55,8 +55,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
 @Fork(1)
+// Vert.x, HttpClient and the JDK server need several seconds of requests to be compiled; the ratio is
+// judged over iterations, so more and shorter ones narrow its interval
 @Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Measurement(iterations = 10, time = 1)
 public class PairedBearerOverhead {
 
   private static final String AUTHORIZATION = "Authorization";
