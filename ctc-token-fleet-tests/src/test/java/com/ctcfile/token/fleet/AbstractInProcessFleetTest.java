@@ -243,7 +243,8 @@ abstract class AbstractInProcessFleetTest {
         .isBetween(lifetimes, cycles + 1);
     assertThat(List.of(eventsOfA, eventsOfB)).as("no node started two fetches less than a renewal cycle apart")
         .allSatisfy(counts -> assertThat(counts.shortestRefetchMillis())
-            .matches(gap -> gap < 0 || gap >= CYCLE.toMillis() - SLACK_MILLIS, "at least a renewal cycle, or -1 for one fetch or none"));
+            .matches(gap -> gap < 0 || gap >= CYCLE.toMillis() - SLACK_MILLIS,
+                "at least a renewal cycle, or -1 for one fetch or none"));
     // the skew is real: the same version expires ten minutes later by B's clock than by A's
     Long shared = expiryOfA.keySet().stream().filter(expiryOfB::containsKey).findFirst().orElseThrow();
     assertThat(Duration.between(expiryOfA.get(shared), expiryOfB.get(shared)))
@@ -405,7 +406,10 @@ abstract class AbstractInProcessFleetTest {
     return runs;
   }
 
-  /** Calls {@code token()} every few milliseconds, noting problems: a token expired by the node's own clock, a version going back. */
+  /**
+   * Calls {@code token()} every few milliseconds, noting problems: a token not valid by the node's own
+   * clock, a version going back.
+   */
   private static Thread caller(TokenManager manager, Clock clock, Map<Long, Instant> expiries, AtomicBoolean running,
       List<String> problems) {
     Thread thread = new Thread(() -> {

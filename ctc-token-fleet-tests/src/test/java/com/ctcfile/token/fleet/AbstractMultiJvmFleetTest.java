@@ -76,7 +76,7 @@ abstract class AbstractMultiJvmFleetTest {
     Duration cycle = Duration.ofMillis(1600);
     Duration run = Duration.ofSeconds(21);
     FakeCtcServer server = server(lifetime);
-    List<NodeProcess> nodes = startNodes(workDir, server, 3,
+    List<NodeProcess> nodes = startNodes(workDir, server, table(), 3,
         new Settings(3, 20, Duration.ofSeconds(30), Duration.ofSeconds(10), null));
 
     long started = System.nanoTime();
@@ -120,13 +120,15 @@ abstract class AbstractMultiJvmFleetTest {
       assertThat(Long.parseLong(result.get("calls"))).isPositive();
       assertThat(Long.parseLong(result.get("shortestRefetchMillis")))
           .as("shortest time between two fetches the node started (%s)", result.get("fetchReasons"))
-          .matches(gap -> gap < 0 || gap >= cycle.toMillis() - 50, "at least a renewal cycle, or -1 for one fetch or none");
+          .matches(gap -> gap < 0 || gap >= cycle.toMillis() - 50,
+              "at least a renewal cycle, or -1 for one fetch or none");
     });
     assertThat(server.fetches()).as("fetches in %s: %d renewal cycles of %s", window, cycles, cycle)
         .isLessThanOrEqualTo((int) cycles + 1)
         .isGreaterThanOrEqualTo(10)
         .isEqualTo((int) sum(results, "fetches"));
-    assertThat(server.accepted()).as("calls the API accepted").isGreaterThanOrEqualTo((int) calls);
+    assertThat(server.accepted()).as("calls the API accepted, at the first try or at the replay after a 401")
+        .isEqualTo((int) calls);
     for (Map<String, String> result : results) {
       // the newest version a node saw is one of the last two the fleet published: no node fell behind
       List<Long> seen = versions(result);
@@ -151,9 +153,9 @@ abstract class AbstractMultiJvmFleetTest {
     Duration lifetime = Duration.ofSeconds(12);
     Duration lease = Duration.ofSeconds(3);
     FakeCtcServer server = server(lifetime);
-    List<NodeProcess> nodes = startNodes(workDir, server, 3,
+    String table = table();
+    List<NodeProcess> nodes = startNodes(workDir, server, table, 3,
         new Settings(2, 20, lease, FETCH_TIMEOUT, lifetime.dividedBy(2)));
-    String table = tables.get(tables.size() - 1);
 
     nodes.forEach(NodeProcess::go);
     await("version 1 on every node").atMost(START).pollInterval(Duration.ofMillis(50))
@@ -212,9 +214,9 @@ abstract class AbstractMultiJvmFleetTest {
   /** What every node of one test is configured with. */
   record Settings(int threads, long paceMillis, Duration lease, Duration fetchTimeout, Duration refreshAhead) {}
 
-  private List<NodeProcess> startNodes(Path workDir, FakeCtcServer server, int count, Settings settings) {
-    String table = database.newTable();
-    tables.add(table);
+  /** Starts {@code count} nodes on {@code table} and waits until each is ready to call; none calls yet. */
+  private List<NodeProcess> startNodes(Path workDir, FakeCtcServer server, String table, int count,
+      Settings settings) {
     NodeProcess.Config config = new NodeProcess.Config(database.url(), table, server.endpoint().toString(),
         server.clientId(), server.clientSecret(), settings.threads(), settings.paceMillis(), settings.lease(),
         settings.fetchTimeout(), settings.refreshAhead());
@@ -229,6 +231,13 @@ abstract class AbstractMultiJvmFleetTest {
       node.awaitReady(START);
     }
     return nodes;
+  }
+
+  /** A table of this test's own, dropped after it; the nodes create it. */
+  private String table() {
+    String table = database.newTable();
+    tables.add(table);
+    return table;
   }
 
   private FakeCtcServer server(Duration lifetime) {

@@ -100,7 +100,8 @@ class BusyNodesFleetTest {
             .isLessThanOrEqualTo((int) cycles + 1);
         assertThat(events).as("no node started two fetches less than a renewal cycle apart")
             .allSatisfy(counts -> assertThat(counts.shortestRefetchMillis())
-                .matches(gap -> gap < 0 || gap >= CYCLE.toMillis() - SLACK_MILLIS, "at least a renewal cycle, or -1 for one fetch or none"));
+                .matches(gap -> gap < 0 || gap >= CYCLE.toMillis() - SLACK_MILLIS,
+                    "at least a renewal cycle, or -1 for one fetch or none"));
       } finally {
         managers.forEach(TokenManager::close);
         pools.forEach(HikariDataSource::close);

@@ -118,7 +118,8 @@ abstract class FleetDatabase implements AutoCloseable {
       if (MISSING_TABLE.contains(String.valueOf(e.getSQLState()))) {
         return Optional.empty(); // the store has not created the table yet
       }
-      throw new IllegalStateException("cannot read table " + table + " on " + name + ": SQLState " + e.getSQLState(), e);
+      throw new IllegalStateException("cannot read table " + table + " on " + name + ": SQLState "
+          + e.getSQLState(), e);
     }
   }
 
@@ -135,7 +136,8 @@ abstract class FleetDatabase implements AutoCloseable {
   }
 
   void execute(String sql) {
-    try (Connection connection = DriverManager.getConnection(url()); Statement statement = connection.createStatement()) {
+    try (Connection connection = DriverManager.getConnection(url());
+        Statement statement = connection.createStatement()) {
       statement.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("statement failed on " + name + ": SQLState " + e.getSQLState(), e);
