@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ctc-token demo}: the library at work, with nothing to configure. */
-@Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "demo", sortOptions = false,
     headerHeading = "%n", header = "Three services, one clientId, one database: watch them share one token.",
     descriptionHeading = "%n",
     description = {
@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         "",
         "It passes (exit status 0) when the token server issued at most one token per renewal cycle, plus the"
             + " first one, for all three services together, and no call failed. A renewal cycle is the lifetime"
-            + " minus the refresh-ahead (20 % of the lifetime): with 3 s tokens, 2.4 s."},
+            + " minus the refresh-ahead (20 %% of the lifetime): with 3 s tokens, 2.4 s."},
     optionListHeading = "%nOptions:%n",
     exitCodeListHeading = "%nExit status:%n")
 final class DemoCommand implements Callable<Integer> {

@@ -3,7 +3,10 @@ package com.ctcfile.token.cli;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Durations as people read them in a terminal: {@code 2.4 s}, {@code 850 ms}, {@code 59m 58s}, {@code 2h 5m}. */
+/**
+ * Durations as people read them in a terminal: {@code 2.4 s}, {@code 850 ms}, {@code 59m 58s},
+ * {@code 2h 5m}. Stateless and thread-safe.
+ */
 public final class DurationText {
 
   private DurationText() {}

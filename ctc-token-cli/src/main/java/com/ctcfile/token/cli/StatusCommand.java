@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code ctc-token status}: what the shared store holds for one key, read-only. Needs no secret and
  * never fetches; prints the token itself only with {@code --show-token}.
  */
-@Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "status", sortOptions = false,
     headerHeading = "%n", header = "Show what the shared store holds for a clientId (without the token).",
     descriptionHeading = "%n",
     description = {

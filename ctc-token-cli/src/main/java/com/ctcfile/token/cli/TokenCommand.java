@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * So it never breaks the token the fleet's services are using, as a plain request to the token
  * endpoint would.
  */
-@Command(name = "token", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "token", sortOptions = false,
     headerHeading = "%n", header = "Print the current CTC access token, shared with the fleet through its database.",
     descriptionHeading = "%n",
     description = {
@@ -95,7 +95,7 @@ final class TokenCommand implements Callable<Integer> {
     @Option(names = "--header", description = "Print the Authorization header value: Bearer <token>.")
     boolean header;
 
-    @Option(names = "--json", description = "Print {\"token\":…,\"type\":…,\"expiresAt\":…,\"version\":…}.")
+    @Option(names = "--json", description = "Print {\"token\":...,\"type\":...,\"expiresAt\":...,\"version\":...}.")
     boolean json;
   }
 

@@ -1,6 +1,5 @@
 package com.ctcfile.token.cli.demo;
 
-import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.store.jdbc.JdbcTokenStore;
 import com.ctcfile.token.transport.httpclient5.CtcBearerAuth;
@@ -88,7 +87,8 @@ final class HttpClient5Node implements DemoNode {
       } else {
         stats.callFailed(status, "HTTP " + status);
       }
-    } catch (IOException | CtcTokenException e) {
+    } catch (IOException | RuntimeException e) {
+      // a CtcTokenException when no token could be had, anything else a failed call all the same
       stats.callFailed(0, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     tokens.tokenAsync().thenAccept(token -> stats.saw(token.version()));
