@@ -261,9 +261,13 @@ public final class TokenManager implements TokenProvider {
       });
     }
     // a renewal already in flight may not go past the rejected version: then ask again, at most twice
-    return joined.thenCompose(renewed -> renewed.version() > rejectedVersion || joins >= 2
-        ? CompletableFuture.completedFuture(renewed)
-        : afterRejection(rejected, joins + 1));
+    return joined.thenCompose(renewed -> {
+      if (renewed.version() > rejectedVersion) {
+        listener.renewedAfterRejection(key, rejectedVersion, renewed.version(), renewed.fetchedHere());
+        return CompletableFuture.completedFuture(renewed);
+      }
+      return joins >= 2 ? CompletableFuture.completedFuture(renewed) : afterRejection(rejected, joins + 1);
+    });
   }
 
   /** Registers a renewal as in flight; run the returned launch after leaving the lock. */

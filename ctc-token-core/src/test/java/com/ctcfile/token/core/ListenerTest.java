@@ -42,6 +42,22 @@ class ListenerTest {
   }
 
   @Test
+  void reportsEveryCallerOfARenewalAfterRejectionIncludingThoseWhoJoinedIt() {
+    try (TokenManager manager = Fixture.builder(transport, clock).listener(events).build()) {
+      AccessToken v1 = manager.token();
+      java.util.concurrent.CompletableFuture<com.ctcfile.token.core.port.TransportResponse> reply = transport.thenHold();
+      java.util.concurrent.CompletableFuture<AccessToken> first = manager.renewAfterRejectionAsync(v1).toCompletableFuture();
+      java.util.concurrent.CompletableFuture<AccessToken> joined = manager.renewAfterRejectionAsync(v1).toCompletableFuture();
+
+      reply.complete(transport.tokenReply());
+
+      assertThat(first.join()).isSameAs(joined.join());
+      assertThat(events.events).filteredOn(e -> e.startsWith("renewedAfterRejection"))
+          .containsExactly("renewedAfterRejection v1->v2 fetched", "renewedAfterRejection v1->v2 fetched");
+    }
+  }
+
+  @Test
   void reportsATokenAdoptedFromTheStore() {
     InMemoryTokenStore shared = new InMemoryTokenStore(clock);
     try (TokenManager nodeA = Fixture.manager(transport, clock, shared);

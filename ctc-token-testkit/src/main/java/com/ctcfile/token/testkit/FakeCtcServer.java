@@ -163,6 +163,11 @@ public final class FakeCtcServer implements AutoCloseable {
       }
       HttpServer http;
       try {
+        // the JDK server answers keep-alive calls ~40 ms late (Nagle meets delayed ACK) unless told
+        // otherwise; read once, when the JVM creates its first HttpServer, and only if nobody chose
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+          System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         http = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 128);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot bind FakeCtcServer to 127.0.0.1", e);

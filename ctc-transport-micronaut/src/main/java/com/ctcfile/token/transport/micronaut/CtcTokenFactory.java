@@ -2,6 +2,7 @@ package com.ctcfile.token.transport.micronaut;
 
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.TokenManagerBuilder;
+import com.ctcfile.token.core.port.TokenEventListener;
 import com.ctcfile.token.core.port.TokenStore;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Bean;
@@ -61,6 +62,8 @@ public class CtcTokenFactory {
         .leaseDuration(properties.getLeaseDuration())
         .allowInsecureHttp(properties.isAllowInsecureHttp());
     properties.getRefreshAhead().ifPresent(builder::refreshAhead);
+    // the application's listener beans observe this manager too (metrics, logs), no subclassing needed
+    beanContext.getBeansOfType(TokenEventListener.class).forEach(builder::listener);
     TokenStore store = CtcTokenProperties.STORE_JDBC.equals(properties.storeKind()) ? jdbcStore(beanContext) : null;
     if (store != null) {
       builder.store(store);

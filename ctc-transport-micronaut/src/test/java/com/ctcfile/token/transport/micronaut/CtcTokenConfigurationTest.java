@@ -61,6 +61,23 @@ class CtcTokenConfigurationTest {
   }
 
   @Test
+  void theApplicationsListenerBeansObserveTheManager() {
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.ctcfile.token.core.port.TokenEventListener listener = new com.ctcfile.token.core.port.TokenEventListener() {
+      @Override
+      public void fetchSucceeded(com.ctcfile.token.core.port.TokenKey key, long version, Duration took) {
+        events.add("fetched v" + version);
+      }
+    };
+    try (ApplicationContext context = ApplicationContext.builder().properties(properties()).singletons(listener)
+        .start()) {
+      context.getBean(TokenProvider.class).token();
+
+      assertThat(events).containsExactly("fetched v1");
+    }
+  }
+
+  @Test
   void closesTheProviderWithTheContext() {
     TokenProvider provider;
     try (ApplicationContext context = ApplicationContext.run(properties())) {
