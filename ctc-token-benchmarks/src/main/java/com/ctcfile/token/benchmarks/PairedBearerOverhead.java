@@ -37,10 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same {@link LoopbackApi}, and times both. {@link Split} reports, per iteration, the mean
  * microseconds per request of each variant and their ratio.
  *
- * <p>The static requests go through the very client that has the integration installed: both
- * integrations leave a request that already carries an {@code Authorization} header alone after one
- * header lookup, which the bearer path does too. So both variants share connection, I/O threads and
- * server, and differ only in what obtaining and setting the token costs.
+ * <p>The static requests go through the very client that has the integration installed: every
+ * integration leaves a request that already carries an {@code Authorization} header alone after
+ * looking for that header, which the bearer path does too (the Vert.x one also notes each request's
+ * body for a replay, on both paths). So both variants share connection, I/O threads and server, and
+ * differ only in what obtaining and setting the token costs.
  *
  * <p>Why besides {@link BearerOverhead} and {@link VertxBearerOverhead}: one request at a time over
  * loopback is bound by how fast the other threads wake up, which on a small shared machine swings by
