@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The hosts a bearer integration may send the token to, shared by every transport module so all of
@@ -17,6 +18,8 @@ import java.util.Objects;
 public final class BearerHosts {
 
   private static final int ANY_PORT = -1;
+  // compiled once: bearer integrations ask for every plain-http request
+  private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
   private final List<Host> hosts;
 
@@ -86,7 +89,7 @@ public final class BearerHosts {
     }
     String h = normalize(host);
     return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
-        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        || IPV4_LOOPBACK.matcher(h).matches();
   }
 
   /**

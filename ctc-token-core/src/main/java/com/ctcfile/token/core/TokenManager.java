@@ -67,7 +67,8 @@ public final class TokenManager implements TokenProvider {
   private volatile Held current;
 
   private final Object lock = new Object();
-  private CompletableFuture<Held> inFlight;
+  // volatile so that callers of a due token skip the lock while its renewal runs
+  private volatile CompletableFuture<Held> inFlight;
   private CtcTokenException lastFailure;
   private boolean backingOff;
   private long retryAtNanos;
@@ -221,6 +222,9 @@ public final class TokenManager implements TokenProvider {
 
   /** Starts the renewal of {@code seen} unless one runs, the node backs off, or {@code seen} was replaced meanwhile. */
   private void startIfIdle(Held seen, FetchReason reason) {
+    if (inFlight != null) {
+      return;
+    }
     Launch launch;
     synchronized (lock) {
       if (closed || inFlight != null || inBackoff() || current != seen) {
