@@ -3,6 +3,7 @@ package com.ctcfile.token.cli;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.port.StoredToken;
+import com.ctcfile.token.core.wire.JsonStrings;
 import com.ctcfile.token.transport.httpclient5.HttpClient5Transport;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code ctc-token token}: prints the fleet's current token for a script, taking it from the shared
@@ -159,8 +160,8 @@ final class TokenCommand implements Callable<Integer> {
     if (format != null && format.header) {
       out.println(token.authorizationHeaderValue());
     } else if (format != null && format.json) {
-      out.println("{\"token\":" + Json.quote(token.value()) + ",\"type\":" + Json.quote(token.type())
-          + ",\"expiresAt\":" + Json.quote(token.expiresAt().toString()) + ",\"version\":" + token.version() + "}");
+      out.println("{\"token\":" + JsonStrings.quote(token.value()) + ",\"type\":" + JsonStrings.quote(token.type())
+          + ",\"expiresAt\":" + JsonStrings.quote(token.expiresAt().toString()) + ",\"version\":" + token.version() + "}");
     } else {
       out.println(token.value());
     }

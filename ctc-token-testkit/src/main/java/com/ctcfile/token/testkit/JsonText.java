@@ -1,5 +1,6 @@
 package com.ctcfile.token.testkit;
 
+import com.ctcfile.token.core.wire.JsonStrings;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -20,34 +21,7 @@ final class JsonText {
 
   /** {@code value} as a JSON string literal. */
   static String quote(String value) {
-    StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-      }
-    }
-    return out.append('"').toString();
+    return JsonStrings.quote(value);
   }
 
   /** {@code number} as a JSON number literal. */

@@ -5,8 +5,6 @@ import com.ctcfile.token.store.jdbc.JdbcTokenStore;
 import com.ctcfile.token.transport.httpclient5.CtcBearerAuth;
 import com.ctcfile.token.transport.httpclient5.HttpClient5Transport;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -23,7 +21,7 @@ final class HttpClient5Node implements DemoNode {
   private final NodeStats stats = new NodeStats("httpclient5", "Apache HttpClient 5 + CtcBearerAuth");
   private final TokenManager tokens;
   private final CloseableHttpClient http;
-  private final List<Thread> threads = new ArrayList<>();
+  private final CallerThreads callers = new CallerThreads("httpclient5", this::call);
 
   HttpClient5Node(NodeSetup setup) {
     this.setup = setup;
@@ -54,26 +52,8 @@ final class HttpClient5Node implements DemoNode {
   }
 
   @Override
-  public void start(Callers callers, int count) {
-    for (int i = 1; i <= count; i++) {
-      Thread thread = new Thread(() -> callUntilStopped(callers), "demo-httpclient5-caller-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
-  }
-
-  private void callUntilStopped(Callers callers) {
-    try {
-      while (callers.running()) {
-        call();
-        if (!callers.pauseHere()) {
-          return;
-        }
-      }
-    } finally {
-      callers.finished();
-    }
+  public void start(Callers demo, int count) {
+    callers.start(demo, count);
   }
 
   private void call() {
@@ -96,9 +76,7 @@ final class HttpClient5Node implements DemoNode {
 
   @Override
   public void close() {
-    for (Thread thread : threads) {
-      thread.interrupt();
-    }
+    callers.interrupt();
     try {
       http.close();
     } catch (IOException e) {

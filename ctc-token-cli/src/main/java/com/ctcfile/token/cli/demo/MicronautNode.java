@@ -5,9 +5,7 @@ import com.ctcfile.token.transport.micronaut.CtcTokenFactory;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.inject.qualifiers.Qualifiers;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +23,7 @@ final class MicronautNode implements DemoNode {
   private final ApplicationContext context;
   private final DemoApi api;
   private final TokenProvider tokens;
-  private final List<Thread> threads = new ArrayList<>();
+  private final CallerThreads callers = new CallerThreads("micronaut", this::call);
 
   MicronautNode(NodeSetup setup) {
     Map<String, Object> properties = new HashMap<>();
@@ -53,26 +51,8 @@ final class MicronautNode implements DemoNode {
   }
 
   @Override
-  public void start(Callers callers, int count) {
-    for (int i = 1; i <= count; i++) {
-      Thread thread = new Thread(() -> callUntilStopped(callers), "demo-micronaut-caller-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
-  }
-
-  private void callUntilStopped(Callers callers) {
-    try {
-      while (callers.running()) {
-        call();
-        if (!callers.pauseHere()) {
-          return;
-        }
-      }
-    } finally {
-      callers.finished();
-    }
+  public void start(Callers demo, int count) {
+    callers.start(demo, count);
   }
 
   private void call() {
@@ -90,9 +70,7 @@ final class MicronautNode implements DemoNode {
 
   @Override
   public void close() {
-    for (Thread thread : threads) {
-      thread.interrupt();
-    }
+    callers.interrupt();
     // closes the module's token manager, and with it the node's store; the DataSource is borrowed
     context.close();
   }
