@@ -61,13 +61,13 @@ class ReadmeSnippetsTest {
   }
 
   /**
-   * The lines between a comment line {@code // tag::tag[]} (or {@code # tag::tag[]}) and the matching
+   * The lines between a comment line {@code // tag::tag[]} (or {@code #} or {@code --}) and the matching
    * {@code end::tag[]} line.
    */
   static String region(String source, String tag) {
     List<String> lines = source.lines().collect(Collectors.toList());
-    Pattern start = Pattern.compile("^\\s*(//|#)\\s*tag::" + Pattern.quote(tag) + "\\[]\\s*$");
-    Pattern end = Pattern.compile("^\\s*(//|#)\\s*end::" + Pattern.quote(tag) + "\\[]\\s*$");
+    Pattern start = Pattern.compile("^\\s*(//|#|--)\\s*tag::" + Pattern.quote(tag) + "\\[]\\s*$");
+    Pattern end = Pattern.compile("^\\s*(//|#|--)\\s*end::" + Pattern.quote(tag) + "\\[]\\s*$");
     int from = -1;
     for (int i = 0; i < lines.size(); i++) {
       if (from < 0 && start.matcher(lines.get(i)).matches()) {
