@@ -2,6 +2,7 @@
 -- One row per token key (clientId@endpoint-authority). Every time is set and compared with the
 -- database clock (CURRENT_TIMESTAMP), never a node's clock. Rename the table freely; pass the name
 -- to JdbcTokenStore.builder(dataSource).tableName(..).
+-- tag::ddl-h2[]
 CREATE TABLE IF NOT EXISTS ctc_access_token (
   token_key        VARCHAR(255)  NOT NULL PRIMARY KEY,
   version          BIGINT        NOT NULL,
@@ -15,3 +16,4 @@ CREATE TABLE IF NOT EXISTS ctc_access_token (
   last_error       VARCHAR(64),
   next_attempt_at  TIMESTAMP(3) WITH TIME ZONE
 )
+-- end::ddl-h2[]

@@ -3,6 +3,7 @@
 -- compared with the database clock (UTC_TIMESTAMP(3)), never a node's clock or a session time zone.
 -- Keys and lease owners use a binary collation: clientIds and node ids are case-sensitive.
 -- Rename the table freely; pass the name to JdbcTokenStore.builder(dataSource).tableName(..).
+-- tag::ddl-mysql[]
 CREATE TABLE IF NOT EXISTS ctc_access_token (
   token_key        VARCHAR(255)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   version          BIGINT        NOT NULL,
@@ -17,3 +18,4 @@ CREATE TABLE IF NOT EXISTS ctc_access_token (
   next_attempt_at  DATETIME(3)   NULL,
   PRIMARY KEY (token_key)
 ) ENGINE = InnoDB
+-- end::ddl-mysql[]

@@ -3,6 +3,7 @@
 -- database clock (SYSTIMESTAMP), never a node's clock. Oracle before 23ai has no
 -- CREATE TABLE IF NOT EXISTS: run this once (createTableIfMissing checks for the table first).
 -- Rename the table freely; pass the name to JdbcTokenStore.builder(dataSource).tableName(..).
+-- tag::ddl-oracle[]
 CREATE TABLE ctc_access_token (
   token_key        VARCHAR2(255 CHAR)  NOT NULL PRIMARY KEY,
   version          NUMBER(19)          NOT NULL,
@@ -16,3 +17,4 @@ CREATE TABLE ctc_access_token (
   last_error       VARCHAR2(64 CHAR),
   next_attempt_at  TIMESTAMP(3) WITH TIME ZONE
 )
+-- end::ddl-oracle[]

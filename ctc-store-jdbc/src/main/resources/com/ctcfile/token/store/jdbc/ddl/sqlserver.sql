@@ -4,6 +4,7 @@
 -- collation: clientIds and node ids are case-sensitive. Run this once (createTableIfMissing checks
 -- for the table first). Rename the table freely; pass the name to
 -- JdbcTokenStore.builder(dataSource).tableName(..).
+-- tag::ddl-sqlserver[]
 CREATE TABLE ctc_access_token (
   token_key        NVARCHAR(255) COLLATE Latin1_General_100_BIN2 NOT NULL PRIMARY KEY,
   version          BIGINT            NOT NULL,
@@ -17,3 +18,4 @@ CREATE TABLE ctc_access_token (
   last_error       NVARCHAR(64)      NULL,
   next_attempt_at  DATETIMEOFFSET(3) NULL
 )
+-- end::ddl-sqlserver[]
