@@ -26,11 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Fleets of {@link TokenManager}s in this JVM, each with a {@link JdbcTokenStore} on a connection pool
@@ -40,45 +36,12 @@ import org.junit.jupiter.api.TestInstance;
  * <p>Lifetimes are whole seconds: {@code expires_in} is, and {@link FakeCtcServer} enforces the exact
  * lifetime. With the default refresh-ahead (20%), a 2 s token is renewed every 1.6 s: a renewal cycle.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractInProcessFleetTest {
+abstract class AbstractInProcessFleetTest extends FleetTestBase {
 
   static final Duration LIFETIME = Duration.ofSeconds(2);
   static final Duration CYCLE = Duration.ofMillis(1600);
   // a fetch is reported just before its request is sent, and the token's refresh point counts from the send
   static final long SLACK_MILLIS = 50;
-
-  private FleetDatabase database;
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final List<String> tables = new ArrayList<>();
-
-  abstract FleetDatabase openDatabase();
-
-  @BeforeAll
-  void openTheDatabase() {
-    database = openDatabase();
-    database.requireAvailable();
-  }
-
-  @AfterAll
-  void closeTheDatabase() {
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  @AfterEach
-  void release() throws Exception {
-    // managers first (they stop their timers and stores), then pools, proxies and servers
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    resources.clear();
-    for (String table : tables) {
-      database.dropTable(table);
-    }
-    tables.clear();
-  }
 
   /**
    * Issue 3: "steady state costs about one read per node per token lifetime; a test counts the

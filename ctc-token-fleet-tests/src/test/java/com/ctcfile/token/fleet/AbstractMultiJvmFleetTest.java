@@ -12,11 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,44 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the fleet as deployed, and the crash of the node renewing the token. One concrete subclass per
  * database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractMultiJvmFleetTest {
+abstract class AbstractMultiJvmFleetTest extends FleetTestBase {
 
   private static final Duration START = Duration.ofSeconds(60);
   private static final Duration STOP = Duration.ofSeconds(60);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(2);
-
-  private FleetDatabase database;
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final List<String> tables = new ArrayList<>();
-
-  abstract FleetDatabase openDatabase();
-
-  @BeforeAll
-  void openTheDatabase() {
-    database = openDatabase();
-    database.requireAvailable();
-  }
-
-  @AfterAll
-  void closeTheDatabase() {
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  @AfterEach
-  void release() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    resources.clear();
-    for (String table : tables) {
-      database.dropTable(table);
-    }
-    tables.clear();
-  }
 
   /**
    * Issue 3's multi-JVM fleet test: three processes, 2 s tokens (renewed every 1.6 s with the default
