@@ -1,15 +1,12 @@
 package com.ctcfile.token.store.jdbc;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -17,7 +14,7 @@ import javax.sql.DataSource;
  * records the threads asking for them, can hold them at a gate, and can be switched to another
  * database (a dead one, say) and back.
  */
-class ObservedDataSource implements DataSource {
+class ObservedDataSource extends ConnectionOnlyDataSource {
 
   private volatile DataSource target;
   private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -69,37 +66,6 @@ class ObservedDataSource implements DataSource {
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     return getConnection();
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {}
-
-  @Override
-  public void setLoginTimeout(int seconds) {}
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) {
-    return false;
   }
 
   @Override
