@@ -1,6 +1,8 @@
 package com.ctcfile.token.core;
 
+import com.ctcfile.token.core.port.FetchFailure;
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenClock;
@@ -13,14 +15,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A {@link TokenStore} in this JVM's memory: the default store of a {@link TokenManager}.
  *
- * <p>It implements the whole fleet protocol (versions, leases with fencing, fleet backoff) with its
- * own clock standing in for a database's, so two managers sharing one instance behave exactly like
- * two nodes sharing a database. It shares nothing across processes: a fleet of JVMs needs a store
- * they all reach, such as {@code JdbcTokenStore}.
+ * <p>It implements the whole fleet protocol (versions, leases with ids and fencing, fleet backoff,
+ * settling, the fleet's rejection limit) with its own clock standing in for a database's, so two
+ * managers sharing one instance behave exactly like two nodes sharing a database. It shares nothing
+ * across processes: a fleet of JVMs needs a store they all reach, such as {@code JdbcTokenStore}.
  *
  * <p>Thread-safe; every stage is already complete when returned.
  */
@@ -46,27 +49,35 @@ public final class InMemoryTokenStore implements TokenStore {
   }
 
   @Override
-  public synchronized CompletionStage<Optional<RenewalLease>> tryLease(
-      TokenKey key, long seenVersion, String owner, Duration duration) {
-    Objects.requireNonNull(owner, "owner");
+  public synchronized CompletionStage<Optional<RenewalLease>> tryLease(LeaseRequest request) {
+    Objects.requireNonNull(request, "request");
     long now = clock.nanoTime();
-    Row row = rows.get(Objects.requireNonNull(key, "key"));
+    Row row = rows.get(request.key());
     if (row == null) {
-      if (seenVersion != 0) {
+      if (request.seenVersion() != 0) {
         return done(Optional.empty());
       }
       row = new Row();
-      rows.put(key, row);
-    } else if (row.version != seenVersion || row.leaseLive(now)) {
+      rows.put(request.key(), row);
+    } else if (row.version != request.seenVersion() || row.leaseLive(now) || row.settleUntil - now > 0
+        || (request.afterRejection() && row.rejectionFetchAt != null
+            && now - row.rejectionFetchAt < request.rejectionInterval().toNanos())) {
       return done(Optional.empty());
     }
-    row.leaseOwner = owner;
-    row.leaseUntil = now + duration.toNanos();
-    return done(Optional.of(new RenewalLease(key, owner, seenVersion, duration)));
+    RenewalLease lease = RenewalLease.granted(request, newLeaseId());
+    row.leaseOwner = lease.owner();
+    row.leaseId = lease.id();
+    row.leaseUntil = now + request.duration().toNanos();
+    if (request.afterRejection()) {
+      row.rejectionFetchAt = now;
+    }
+    return done(Optional.of(lease));
   }
 
   @Override
   public synchronized CompletionStage<Optional<StoredToken>> publish(RenewalLease lease, FreshToken token) {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(token, "token");
     long now = clock.nanoTime();
     Row row = rows.get(lease.key());
     if (row == null || !row.heldBy(lease, now)) {
@@ -77,21 +88,25 @@ public final class InMemoryTokenStore implements TokenStore {
     row.type = token.type();
     row.expiresAt = now + token.remaining().toNanos();
     row.lifetime = token.lifetime();
-    row.leaseOwner = null;
+    row.fetchedAt = now;
+    row.clearLease();
     row.lastError = null;
     row.nextAttemptAt = now;
+    row.settleUntil = now;
     return done(Optional.of(row.snapshot(lease.key(), now)));
   }
 
   @Override
-  public synchronized CompletionStage<Void> releaseAfterFailure(
-      RenewalLease lease, String errorCode, Duration retryAfter) {
+  public synchronized CompletionStage<Void> releaseAfterFailure(RenewalLease lease, FetchFailure failure) {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(failure, "failure");
     long now = clock.nanoTime();
     Row row = rows.get(lease.key());
     if (row != null && row.heldBy(lease, now)) {
-      row.leaseOwner = null;
-      row.lastError = errorCode;
-      row.nextAttemptAt = now + retryAfter.toNanos();
+      row.clearLease();
+      row.lastError = failure.code();
+      row.nextAttemptAt = now + failure.retryAfter().toNanos();
+      row.settleUntil = now + failure.settle().toNanos();
     }
     return done(null);
   }
@@ -99,6 +114,11 @@ public final class InMemoryTokenStore implements TokenStore {
   @Override
   public String toString() {
     return "InMemoryTokenStore{" + clock + "}";
+  }
+
+  private static String newLeaseId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
   }
 
   private static <T> CompletionStage<T> done(T value) {
@@ -111,25 +131,37 @@ public final class InMemoryTokenStore implements TokenStore {
     String value;
     String type;
     long expiresAt;
+    long fetchedAt;
     Duration lifetime = Duration.ZERO;
     String leaseOwner;
+    String leaseId;
     long leaseUntil;
     String lastError;
     long nextAttemptAt;
+    long settleUntil;
+    Long rejectionFetchAt;
 
     boolean leaseLive(long now) {
       return leaseOwner != null && leaseUntil - now > 0;
     }
 
     boolean heldBy(RenewalLease lease, long now) {
-      return version == lease.seenVersion() && lease.owner().equals(leaseOwner) && leaseLive(now);
+      return version == lease.seenVersion() && lease.id().equals(leaseId) && leaseLive(now);
+    }
+
+    void clearLease() {
+      leaseOwner = null;
+      leaseId = null;
     }
 
     StoredToken snapshot(TokenKey key, long now) {
       return StoredToken.builder(key)
           .token(version, value, type, value == null ? Duration.ZERO : Duration.ofNanos(expiresAt - now), lifetime)
+          .fetchedAgo(value == null ? Duration.ZERO : Duration.ofNanos(now - fetchedAt))
           .lease(leaseOwner, Duration.ofNanos(leaseUntil - now))
           .lastError(lastError, Duration.ofNanos(nextAttemptAt - now))
+          .settleIn(Duration.ofNanos(settleUntil - now))
+          .rejectionFetchAgo(rejectionFetchAt == null ? null : Duration.ofNanos(now - rejectionFetchAt))
           .build();
     }
   }

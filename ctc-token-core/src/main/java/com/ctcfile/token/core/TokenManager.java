@@ -172,6 +172,40 @@ public final class TokenManager implements TokenProvider {
     }
   }
 
+  /**
+   * What this manager is doing right now, without I/O and without blocking: callable from any
+   * thread, an event loop included. Never carries the token or the secret.
+   */
+  public TokenStatus status() {
+    synchronized (lock) {
+      long now = clock.nanoTime();
+      Held held = current;
+      TokenStatus.State state;
+      if (closed) {
+        state = TokenStatus.State.CLOSED;
+      } else if (inFlight != null) {
+        state = TokenStatus.State.RENEWING;
+      } else if (inBackoff()) {
+        state = TokenStatus.State.BACKING_OFF;
+      } else if (held == null) {
+        state = TokenStatus.State.NO_TOKEN;
+      } else {
+        state = held.isValidAt(now) ? TokenStatus.State.VALID : TokenStatus.State.EXPIRED;
+      }
+      TokenStatus.Builder status = TokenStatus.builder(key, state);
+      if (held != null) {
+        status.token(held.version(), held.token().expiresAt(), Duration.ofNanos(held.expiresAtNanos() - now));
+      }
+      if (lastFailure != null) {
+        status.lastFailure(FleetRenewal.errorCode(lastFailure), lastFailure.getClass().getSimpleName());
+      }
+      if (inBackoff()) {
+        status.nextAttempt(clock.instant().plusNanos(retryAtNanos - now));
+      }
+      return status.build();
+    }
+  }
+
   @Override
   public String toString() {
     Held held = current;

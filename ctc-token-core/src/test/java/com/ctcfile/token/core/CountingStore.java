@@ -1,6 +1,8 @@
 package com.ctcfile.token.core;
 
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.FetchFailure;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -41,9 +43,9 @@ class CountingStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Optional<RenewalLease>> tryLease(TokenKey key, long seenVersion, String owner, Duration duration) {
+  public CompletionStage<Optional<RenewalLease>> tryLease(LeaseRequest request) {
     leases.incrementAndGet();
-    return failure != null ? CompletableFuture.failedFuture(failure) : delegate.tryLease(key, seenVersion, owner, duration);
+    return failure != null ? CompletableFuture.failedFuture(failure) : delegate.tryLease(request);
   }
 
   @Override
@@ -53,8 +55,8 @@ class CountingStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, String errorCode, Duration retryAfter) {
+  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, FetchFailure fetchFailure) {
     releases.incrementAndGet();
-    return failure != null ? CompletableFuture.failedFuture(failure) : delegate.releaseAfterFailure(lease, errorCode, retryAfter);
+    return failure != null ? CompletableFuture.failedFuture(this.failure) : delegate.releaseAfterFailure(lease, fetchFailure);
   }
 }

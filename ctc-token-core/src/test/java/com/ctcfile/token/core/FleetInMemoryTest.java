@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.TokenStoreException;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.core.port.TransportResponse;
 import java.time.Duration;
@@ -109,7 +110,7 @@ class FleetInMemoryTest {
   void aDeadNodesLeaseRunsOutAndAnotherNodeRenews() {
     try (TokenManager b = Fixture.builder(transport, clock).store(store).leaseDuration(seconds(30)).build()) {
       TokenKey key = b.key();
-      assertThat(store.tryLease(key, 0, "dead-node", seconds(30)).toCompletableFuture().join()).isPresent();
+      assertThat(store.tryLease(LeaseRequest.scheduled(key, 0, "dead-node", seconds(30))).toCompletableFuture().join()).isPresent();
 
       CompletableFuture<AccessToken> waiting = b.tokenAsync().toCompletableFuture();
       for (int i = 0; i < 29 * 5; i++) {

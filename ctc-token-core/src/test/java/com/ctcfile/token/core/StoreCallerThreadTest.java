@@ -3,6 +3,8 @@ package com.ctcfile.token.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.FetchFailure;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -30,9 +32,9 @@ class StoreCallerThreadTest {
     }
 
     @Override
-    public CompletionStage<Optional<RenewalLease>> tryLease(TokenKey key, long seen, String owner, Duration duration) {
+    public CompletionStage<Optional<RenewalLease>> tryLease(LeaseRequest request) {
       storeCallers.add(Thread.currentThread().getName());
-      return super.tryLease(key, seen, owner, duration);
+      return super.tryLease(request);
     }
 
     @Override

@@ -3,7 +3,9 @@ package com.ctcfile.token.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.ctcfile.token.core.port.FetchFailure;
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -113,7 +115,7 @@ public abstract class TokenStoreContractTest {
 
     Optional<RenewalLease> lease = lease(key, 0, "node-a", LONG_LEASE);
 
-    assertThat(lease).contains(new RenewalLease(key, "node-a", 0, LONG_LEASE));
+    assertThat(lease).contains(RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-a", LONG_LEASE), "forged-lease-id"));
     StoredToken row = read(key).orElseThrow();
     assertThat(row.key()).isEqualTo(key);
     assertThat(row.version()).isZero();
@@ -157,7 +159,7 @@ public abstract class TokenStoreContractTest {
     assertThat(lease(key, 0, "node-b", LONG_LEASE)).as("older version").isEmpty();
     assertThat(lease(key, 2, "node-b", LONG_LEASE)).as("version from the future").isEmpty();
     assertThat(read(key).orElseThrow().isLeased()).isFalse();
-    assertThat(lease(key, 1, "node-b", LONG_LEASE)).contains(new RenewalLease(key, "node-b", 1, LONG_LEASE));
+    assertThat(lease(key, 1, "node-b", LONG_LEASE)).contains(RenewalLease.granted(LeaseRequest.scheduled(key, 1, "node-b", LONG_LEASE), "forged-lease-id"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -203,7 +205,7 @@ public abstract class TokenStoreContractTest {
   void publishClearsTheLastError() {
     TokenKey key = newKey();
     RenewalLease failed = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
-    join(store.releaseAfterFailure(failed, "transport:503", Duration.ofSeconds(20)));
+    join(store.releaseAfterFailure(failed, FetchFailure.known("transport:503", Duration.ofSeconds(20))));
     assertThat(read(key).orElseThrow().lastError()).contains("transport:503");
 
     publish(lease(key, 0, "node-b", LONG_LEASE).orElseThrow(), newToken(), "Bearer").orElseThrow();
@@ -218,7 +220,7 @@ public abstract class TokenStoreContractTest {
   void publishWithAVersionOtherThanTheStoredOneIsFencedAndChangesNothing() {
     TokenKey key = newKey();
     RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
-    RenewalLease staleVersion = new RenewalLease(key, "node-a", 4, LONG_LEASE);
+    RenewalLease staleVersion = RenewalLease.granted(LeaseRequest.scheduled(key, 4, "node-a", LONG_LEASE), "forged-lease-id");
 
     assertThat(publish(staleVersion, newToken(), "Bearer")).isEmpty();
 
@@ -230,8 +232,8 @@ public abstract class TokenStoreContractTest {
   void publishByAnOwnerOtherThanTheLeaseHolderIsFencedAndChangesNothing() {
     TokenKey key = newKey();
     RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
-    RenewalLease forged = new RenewalLease(key, "node-b", 0, LONG_LEASE);
-    RenewalLease otherCase = new RenewalLease(key, "NODE-A", 0, LONG_LEASE);
+    RenewalLease forged = RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-b", LONG_LEASE), "forged-lease-id");
+    RenewalLease otherCase = RenewalLease.granted(LeaseRequest.scheduled(key, 0, "NODE-A", LONG_LEASE), "forged-lease-id");
 
     assertThat(publish(forged, newToken(), "Bearer")).isEmpty();
     assertThat(publish(otherCase, newToken(), "Bearer")).as("owner names are case-sensitive").isEmpty();
@@ -262,7 +264,7 @@ public abstract class TokenStoreContractTest {
     awaitLeaseRunOut(key);
     TokenStore other = node();
 
-    RenewalLease taken = join(other.tryLease(key, 0, "node-b", LONG_LEASE)).orElseThrow();
+    RenewalLease taken = join(other.tryLease(LeaseRequest.scheduled(key, 0, "node-b", LONG_LEASE))).orElseThrow();
 
     assertThat(publish(late, newToken(), "Bearer")).as("late owner").isEmpty();
     String token = newToken();
@@ -281,7 +283,7 @@ public abstract class TokenStoreContractTest {
     RenewalLease lease = lease(key, 1, "node-a", LONG_LEASE).orElseThrow();
     Duration retryAfter = Duration.ofSeconds(20);
 
-    join(store.releaseAfterFailure(lease, "api:40001", retryAfter));
+    join(store.releaseAfterFailure(lease, FetchFailure.known("api:40001", retryAfter)));
 
     StoredToken row = read(key).orElseThrow();
     assertThat(row.isLeased()).isFalse();
@@ -297,7 +299,7 @@ public abstract class TokenStoreContractTest {
     TokenKey key = newKey();
     lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
 
-    join(store.releaseAfterFailure(new RenewalLease(key, "node-b", 0, LONG_LEASE), "transport", Duration.ofSeconds(20)));
+    join(store.releaseAfterFailure(RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-b", LONG_LEASE), "forged-lease-id"), FetchFailure.known("transport", Duration.ofSeconds(20))));
 
     StoredToken row = read(key).orElseThrow();
     assertThat(row.leaseOwner()).contains("node-a");
@@ -309,7 +311,7 @@ public abstract class TokenStoreContractTest {
   void releaseAfterFailureOnAnUnknownKeyDoesNothing() {
     TokenKey key = newKey();
 
-    join(store.releaseAfterFailure(new RenewalLease(key, "node-a", 0, LONG_LEASE), "transport", Duration.ofSeconds(20)));
+    join(store.releaseAfterFailure(RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-a", LONG_LEASE), "forged-lease-id"), FetchFailure.known("transport", Duration.ofSeconds(20))));
 
     assertThat(read(key)).isEmpty();
   }
@@ -335,7 +337,7 @@ public abstract class TokenStoreContractTest {
     long last = 0;
     for (int round = 0; round < 4; round++) {
       RenewalLease failed = lease(key, last, "node-a", LONG_LEASE).orElseThrow();
-      join(store.releaseAfterFailure(failed, "transport", Duration.ZERO));
+      join(store.releaseAfterFailure(failed, FetchFailure.known("transport", Duration.ZERO)));
       assertThat(read(key).orElseThrow().version()).as("after a failure").isEqualTo(last);
 
       StoredToken row = publish(lease(key, last, "node-b", LONG_LEASE).orElseThrow(), newToken(), "Bearer").orElseThrow();
@@ -362,7 +364,7 @@ public abstract class TokenStoreContractTest {
     assertThat(secondRow.version()).isZero();
     assertThat(secondRow.value()).isEmpty();
     assertThat(secondRow.leaseOwner()).contains("node-b");
-    assertThat(publish(new RenewalLease(second, "node-a", 0, LONG_LEASE), newToken(), "Bearer"))
+    assertThat(publish(RenewalLease.granted(LeaseRequest.scheduled(second, 0, "node-a", LONG_LEASE), "forged-lease-id"), newToken(), "Bearer"))
         .as("the first key's owner cannot publish on the second").isEmpty();
 
     String secondToken = newToken();
@@ -465,7 +467,7 @@ public abstract class TokenStoreContractTest {
   }
 
   protected final Optional<RenewalLease> lease(TokenKey key, long seenVersion, String owner, Duration duration) {
-    return join(store.tryLease(key, seenVersion, owner, duration));
+    return join(store.tryLease(LeaseRequest.scheduled(key, seenVersion, owner, duration)));
   }
 
   protected final Optional<StoredToken> publish(RenewalLease lease, String token, String type) {

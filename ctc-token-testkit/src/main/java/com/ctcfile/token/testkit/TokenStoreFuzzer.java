@@ -1,5 +1,7 @@
 package com.ctcfile.token.testkit;
 
+import com.ctcfile.token.core.port.FetchFailure;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -106,7 +108,7 @@ final class TokenStoreFuzzer {
         continue;
       }
       long calledAt = System.nanoTime();
-      Optional<RenewalLease> lease = TokenStoreContractTest.join(node.tryLease(key, seen, owner, Duration.ofNanos(this.lease)));
+      Optional<RenewalLease> lease = TokenStoreContractTest.join(node.tryLease(LeaseRequest.scheduled(key, seen, owner, Duration.ofNanos(this.lease))));
       long grantedBy = System.nanoTime();
       if (lease.isEmpty()) {
         TokenStoreContractTest.sleep(random.nextInt(0, 3));
@@ -119,7 +121,7 @@ final class TokenStoreFuzzer {
       } else if (random.nextInt(7) == 0) {
         TokenStoreContractTest.sleep(random.nextInt(0, 6));
         grants.add(new Grant(owner, seen, calledAt, grantedBy, Math.min(System.nanoTime(), calledAt + this.lease - MARGIN)));
-        TokenStoreContractTest.join(node.releaseAfterFailure(lease.get(), "fuzz", Duration.ZERO));
+        TokenStoreContractTest.join(node.releaseAfterFailure(lease.get(), FetchFailure.known("fuzz", Duration.ZERO)));
       } else {
         TokenStoreContractTest.sleep(random.nextInt(0, 11));
         publishInTime(node, lease.get(), calledAt, grantedBy);

@@ -1,7 +1,9 @@
 package com.ctcfile.token.store.jdbc;
 
 import com.ctcfile.token.TokenStoreException;
+import com.ctcfile.token.core.port.FetchFailure;
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -103,11 +105,10 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Optional<RenewalLease>> tryLease(TokenKey key, long seenVersion, String owner, Duration duration) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(duration, "duration");
-    return submit(() -> table().tryLease(key, seenVersion, owner, duration));
+  public CompletionStage<Optional<RenewalLease>> tryLease(LeaseRequest request) {
+    Objects.requireNonNull(request, "request");
+    return submit(() -> table().tryLease(request.key(), request.seenVersion(), request.owner(), request.duration())
+        .map(granted -> RenewalLease.granted(request, "unversioned-lease")));
   }
 
   @Override
@@ -118,12 +119,11 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, String errorCode, Duration retryAfter) {
+  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, FetchFailure failure) {
     Objects.requireNonNull(lease, "lease");
-    Objects.requireNonNull(errorCode, "errorCode");
-    Objects.requireNonNull(retryAfter, "retryAfter");
+    Objects.requireNonNull(failure, "failure");
     return submit(() -> {
-      table().releaseAfterFailure(lease, errorCode, retryAfter);
+      table().releaseAfterFailure(lease, failure.code(), failure.retryAfter());
       return null;
     });
   }

@@ -3,6 +3,7 @@ package com.ctcfile.token.store.jdbc;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.TokenStoreException;
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -115,14 +116,14 @@ final class TokenTable {
         update.setString(3, key.id());
         update.setLong(4, seenVersion);
         if (update.executeUpdate() == 1) {
-          return Optional.of(new RenewalLease(key, owner, seenVersion, duration));
+          return Optional.of(RenewalLease.granted(LeaseRequest.scheduled(key, seenVersion, owner, duration), "unversioned-lease"));
         }
       }
       if (seenVersion != 0) {
         return Optional.<RenewalLease>empty();
       }
       return createRow(connection, key, owner, duration)
-          ? Optional.of(new RenewalLease(key, owner, 0, duration))
+          ? Optional.of(RenewalLease.granted(LeaseRequest.scheduled(key, 0, owner, duration), "unversioned-lease"))
           : Optional.<RenewalLease>empty();
     });
   }

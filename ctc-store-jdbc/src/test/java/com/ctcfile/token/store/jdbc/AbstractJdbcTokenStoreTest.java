@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.ctcfile.token.TokenStoreException;
+import com.ctcfile.token.core.port.FetchFailure;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -228,7 +230,7 @@ abstract class AbstractJdbcTokenStoreTest {
     JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
     TokenKey key = newKey();
     String token = token(1024);
-    RenewalLease lease = join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow();
     join(store.publish(lease, fresh(token)));
 
     Map<String, Object> row = rawRow(table, key);
@@ -254,8 +256,8 @@ abstract class AbstractJdbcTokenStoreTest {
     JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
     TokenKey key = newKey();
     String kept = token(100);
-    join(store.publish(join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow(), fresh(kept)));
-    RenewalLease lease = join(store.tryLease(key, 1, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    join(store.publish(join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow(), fresh(kept)));
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 1, "node-a", Duration.ofSeconds(30)))).orElseThrow();
     String tooLong = token(101);
 
     Throwable failure = failureOf(store.publish(lease, fresh(tooLong)));
@@ -277,12 +279,12 @@ abstract class AbstractJdbcTokenStoreTest {
     JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).createTableIfMissing(true));
     TokenKey key = newKey();
 
-    assertThat(failureOf(store.tryLease(key, 0, "n".repeat(129), Duration.ofSeconds(30))))
+    assertThat(failureOf(store.tryLease(LeaseRequest.scheduled(key, 0, "n".repeat(129), Duration.ofSeconds(30)))))
         .isInstanceOf(TokenStoreException.class).hasMessageContaining("lease_owner");
     assertThat(join(store.read(key))).isEmpty();
 
-    RenewalLease lease = join(store.tryLease(key, 0, "n".repeat(128), Duration.ofSeconds(30))).orElseThrow();
-    join(store.releaseAfterFailure(lease, "e".repeat(100), Duration.ofSeconds(5)));
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "n".repeat(128), Duration.ofSeconds(30)))).orElseThrow();
+    join(store.releaseAfterFailure(lease, FetchFailure.known("e".repeat(100), Duration.ofSeconds(5))));
     assertThat(join(store.read(key)).orElseThrow().lastError()).contains("e".repeat(64));
   }
 
@@ -296,8 +298,8 @@ abstract class AbstractJdbcTokenStoreTest {
     JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
     TokenKey key = newKey();
     String stored = token(90);
-    join(store.publish(join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow(), fresh(stored)));
-    RenewalLease lease = join(store.tryLease(key, 1, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    join(store.publish(join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow(), fresh(stored)));
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 1, "node-a", Duration.ofSeconds(30)))).orElseThrow();
     db.installEchoingTrigger(schema, schema + "." + table);
     String fresh = token(90);
 
@@ -305,7 +307,7 @@ abstract class AbstractJdbcTokenStoreTest {
         .as("the database really quotes the token (else this test would prove nothing)").contains(fresh);
 
     Throwable publishFailure = failureOf(store.publish(lease, fresh(fresh)));
-    Throwable releaseFailure = failureOf(store.releaseAfterFailure(lease, "transport", Duration.ofSeconds(1)));
+    Throwable releaseFailure = failureOf(store.releaseAfterFailure(lease, FetchFailure.known("transport", Duration.ofSeconds(1))));
 
     for (Throwable failure : List.of(publishFailure, releaseFailure)) {
       assertThat(failure).isInstanceOf(TokenStoreException.class).hasMessageContaining(table)
@@ -325,7 +327,7 @@ abstract class AbstractJdbcTokenStoreTest {
     String table = schema + "." + TestDatabase.uniqueName("clock");
     JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
     TokenKey key = newKey();
-    RenewalLease lease = join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(60))).orElseThrow();
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(60)))).orElseThrow();
     assertAbout(join(store.read(key)).orElseThrow().leaseExpiresIn(), Duration.ofSeconds(60));
 
     // as if the database's clock had jumped 61 s ahead while the JVM's moved by milliseconds
@@ -335,7 +337,7 @@ abstract class AbstractJdbcTokenStoreTest {
     assertThat(afterJump.isLeased()).isFalse();
     assertAbout(afterJump.leaseExpiresIn(), Duration.ofSeconds(-1));
     assertThat(join(store.publish(lease, fresh(token(64))))).as("fenced by the database's clock").isEmpty();
-    RenewalLease taken = join(store.tryLease(key, 0, "node-b", Duration.ofSeconds(60))).orElseThrow();
+    RenewalLease taken = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-b", Duration.ofSeconds(60)))).orElseThrow();
     join(store.publish(taken, fresh(token(64)))).orElseThrow();
     assertAbout(join(store.read(key)).orElseThrow().expiresIn(), Duration.ofSeconds(3000));
 
@@ -375,13 +377,13 @@ abstract class AbstractJdbcTokenStoreTest {
     TokenKey key = newKey();
     try {
       TimeZone.setDefault(east);
-      RenewalLease lease = join(eastNode.tryLease(key, 0, "east", Duration.ofSeconds(60))).orElseThrow();
+      RenewalLease lease = join(eastNode.tryLease(LeaseRequest.scheduled(key, 0, "east", Duration.ofSeconds(60)))).orElseThrow();
 
       TimeZone.setDefault(west);
       StoredToken seenInTheWest = join(westNode.read(key)).orElseThrow();
       assertThat(seenInTheWest.leaseOwner()).contains("east");
       assertAbout(seenInTheWest.leaseExpiresIn(), Duration.ofSeconds(60));
-      assertThat(join(westNode.tryLease(key, 0, "west", Duration.ofSeconds(60)))).as("the lease is live").isEmpty();
+      assertThat(join(westNode.tryLease(LeaseRequest.scheduled(key, 0, "west", Duration.ofSeconds(60))))).as("the lease is live").isEmpty();
 
       TimeZone.setDefault(east);
       join(eastNode.publish(lease, fresh(token(64)))).orElseThrow();
@@ -447,7 +449,7 @@ abstract class AbstractJdbcTokenStoreTest {
         .hasCauseInstanceOf(SQLException.class);
 
     dataSource.switchTo(db.plain(schema));
-    RenewalLease lease = join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow();
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow();
     assertThat(join(store.publish(lease, fresh(token(64)))).map(StoredToken::version)).contains(1L);
 
     dataSource.switchTo(new DriverManagerDataSource(db.deadUrl()));
@@ -463,7 +465,7 @@ abstract class AbstractJdbcTokenStoreTest {
     assertThat(store.toString()).contains("ctc_access_token").doesNotContain("hunter2");
     TokenKey key = newKey();
     String token = token(200);
-    join(store.publish(join(store.tryLease(key, 0, "node-a", Duration.ofSeconds(30))).orElseThrow(), fresh(token)));
+    join(store.publish(join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow(), fresh(token)));
 
     assertThat(store.toString()).contains("ctc_access_token").contains(db.dialect().toString())
         .doesNotContain("hunter2").doesNotContain(token.substring(0, 20));

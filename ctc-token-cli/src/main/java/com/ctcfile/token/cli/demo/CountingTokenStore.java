@@ -1,6 +1,8 @@
 package com.ctcfile.token.cli.demo;
 
+import com.ctcfile.token.core.port.FetchFailure;
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -30,9 +32,8 @@ final class CountingTokenStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Optional<RenewalLease>> tryLease(TokenKey key, long seenVersion, String owner,
-      Duration duration) {
-    return store.tryLease(key, seenVersion, owner, duration).thenApply(lease -> {
+  public CompletionStage<Optional<RenewalLease>> tryLease(LeaseRequest request) {
+    return store.tryLease(request).thenApply(lease -> {
       if (lease.isPresent()) {
         stats.fetchStarted();
       }
@@ -49,8 +50,8 @@ final class CountingTokenStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, String errorCode, Duration retryAfter) {
-    return store.releaseAfterFailure(lease, errorCode, retryAfter);
+  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, FetchFailure failure) {
+    return store.releaseAfterFailure(lease, failure);
   }
 
   @Override

@@ -8,7 +8,9 @@ import com.ctcfile.token.TokenProtocolException;
 import com.ctcfile.token.TokenStoreException;
 import com.ctcfile.token.TokenTransportException;
 import com.ctcfile.token.core.port.TokenClock;
+import com.ctcfile.token.core.port.FetchFailure;
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenEventListener.FetchReason;
@@ -134,7 +136,10 @@ public final class FleetRenewal {
             wait.get()), wait.get(), false);
       }
     }
-    return storeCall(() -> store.tryLease(key, seenVersion, owner, leaseDuration), redactor)
+    LeaseRequest leaseRequest = request.isRejection()
+        ? LeaseRequest.afterRejection(key, seenVersion, owner, leaseDuration, Duration.ZERO)
+        : LeaseRequest.scheduled(key, seenVersion, owner, leaseDuration);
+    return storeCall(() -> store.tryLease(leaseRequest), redactor)
         .thenCompose(lease -> lease.isPresent()
             ? fetchUnder(lease.get(), request, deadline)
             : round(request, deadline));
@@ -175,7 +180,7 @@ public final class FleetRenewal {
   private CompletionStage<Renewed> failed(RenewalLease lease, CtcTokenException failure) {
     Duration retryIn = backoff.next(failure);
     listener.fetchFailed(key, failure, retryIn);
-    return onStoreCaller(() -> store.releaseAfterFailure(lease, errorCode(failure), retryIn))
+    return onStoreCaller(() -> store.releaseAfterFailure(lease, FetchFailure.known(errorCode(failure), retryIn)))
         .handle((ignored, storeError) -> {
           if (storeError != null) {
             listener.storeFailed(key, storeFailure(storeError, redactor));
@@ -219,7 +224,7 @@ public final class FleetRenewal {
   }
 
   /** A short code for the store's last-error column: the failure's kind, never its message. */
-  static String errorCode(CtcTokenException failure) {
+  public static String errorCode(CtcTokenException failure) {
     if (failure instanceof CtcApiException) {
       String code = ((CtcApiException) failure).errcode();
       return "api:" + (code.length() > 32 ? code.substring(0, 32) : code);

@@ -46,6 +46,10 @@ public final class Held {
     return stage;
   }
 
+  public long expiresAtNanos() {
+    return expiresAtNanos;
+  }
+
   public long refreshAtNanos() {
     return refreshAtNanos;
   }

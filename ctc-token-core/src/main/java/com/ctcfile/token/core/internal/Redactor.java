@@ -130,7 +130,8 @@ public final class Redactor {
       return new CtcApiException(redact(api.errcode()), redact(api.errmsg()), api.httpStatus(), cause);
     }
     if (t instanceof TokenTransportException) {
-      return new TokenTransportException(message, ((TokenTransportException) t).httpStatus(), cause);
+      TokenTransportException transport = (TokenTransportException) t;
+      return new TokenTransportException(message, transport.httpStatus(), transport.outcomeUnknown(), cause);
     }
     if (t instanceof TokenProtocolException) {
       return new TokenProtocolException(message, cause);

@@ -22,8 +22,11 @@ public final class StoredToken {
   private final Duration lifetime;
   private final String leaseOwner;
   private final Duration leaseExpiresIn;
+  private final Duration fetchedAgo;
   private final String lastError;
   private final Duration nextAttemptIn;
+  private final Duration settleIn;
+  private final Duration rejectionFetchAgo;
 
   private StoredToken(Builder b) {
     this.key = Objects.requireNonNull(b.key, "key");
@@ -40,8 +43,11 @@ public final class StoredToken {
     this.lifetime = Objects.requireNonNull(b.lifetime, "lifetime");
     this.leaseOwner = b.leaseOwner;
     this.leaseExpiresIn = b.leaseOwner == null ? Duration.ZERO : Objects.requireNonNull(b.leaseExpiresIn, "leaseExpiresIn");
+    this.fetchedAgo = Objects.requireNonNull(b.fetchedAgo, "fetchedAgo");
     this.lastError = b.lastError;
     this.nextAttemptIn = Objects.requireNonNull(b.nextAttemptIn, "nextAttemptIn");
+    this.settleIn = Objects.requireNonNull(b.settleIn, "settleIn");
+    this.rejectionFetchAgo = b.rejectionFetchAgo;
   }
 
   public static Builder builder(TokenKey key) {
@@ -77,6 +83,15 @@ public final class StoredToken {
     return lifetime;
   }
 
+  /**
+   * How long ago the stored token was published, by the store's clock; zero when no token is stored.
+   * Tells which of two different tokens was issued later, whatever their versions say (a store's
+   * version can be set back by a restore; the publish time of each token is restored with it).
+   */
+  public Duration fetchedAgo() {
+    return fetchedAgo;
+  }
+
   /** Whether a token is stored and has not expired by the store's clock. */
   public boolean hasValidToken() {
     return value != null && expiresIn.compareTo(Duration.ZERO) > 0;
@@ -107,12 +122,35 @@ public final class StoredToken {
     return nextAttemptIn;
   }
 
+  /**
+   * Time left while the fleet settles after a fetch of unknown outcome (see
+   * {@link FetchFailure#settle()}): no lease is granted before it has passed. Zero or negative when the
+   * fleet is not settling.
+   */
+  public Duration settleIn() {
+    return settleIn;
+  }
+
+  /** Whether the fleet is settling after a fetch of unknown outcome. */
+  public boolean isSettling() {
+    return settleIn.compareTo(Duration.ZERO) > 0;
+  }
+
+  /**
+   * How long ago, by the store's clock, the key's latest rejection-triggered lease was granted; empty
+   * if none ever was.
+   */
+  public Optional<Duration> rejectionFetchAgo() {
+    return Optional.ofNullable(rejectionFetchAgo);
+  }
+
   @Override
   public String toString() {
     return "StoredToken{key=" + key + ", version=" + version
         + (value == null ? ", no token" : ", value=<" + value.length() + " chars>, expiresIn=" + expiresIn)
         + (isLeased() ? ", lease=" + leaseOwner + " for " + leaseExpiresIn : "")
         + (lastError == null ? "" : ", lastError=" + lastError + ", nextAttemptIn=" + nextAttemptIn)
+        + (isSettling() ? ", settleIn=" + settleIn : "")
         + "}";
   }
 
@@ -126,8 +164,11 @@ public final class StoredToken {
     private Duration lifetime = Duration.ZERO;
     private String leaseOwner;
     private Duration leaseExpiresIn = Duration.ZERO;
+    private Duration fetchedAgo = Duration.ZERO;
     private String lastError;
     private Duration nextAttemptIn = Duration.ZERO;
+    private Duration settleIn = Duration.ZERO;
+    private Duration rejectionFetchAgo;
 
     private Builder(TokenKey key) {
       this.key = key;
@@ -154,6 +195,24 @@ public final class StoredToken {
     public Builder lastError(String code, Duration nextAttemptIn) {
       this.lastError = code;
       this.nextAttemptIn = nextAttemptIn == null ? Duration.ZERO : nextAttemptIn;
+      return this;
+    }
+
+    /** When the token was published: this long ago by the store's clock. */
+    public Builder fetchedAgo(Duration ago) {
+      this.fetchedAgo = ago == null ? Duration.ZERO : ago;
+      return this;
+    }
+
+    /** The fleet settles for this much longer; zero, negative or {@code null} when it does not. */
+    public Builder settleIn(Duration settleIn) {
+      this.settleIn = settleIn == null ? Duration.ZERO : settleIn;
+      return this;
+    }
+
+    /** The latest rejection-triggered lease was granted this long ago; {@code null} if none was. */
+    public Builder rejectionFetchAgo(Duration ago) {
+      this.rejectionFetchAgo = ago;
       return this;
     }
 

@@ -25,6 +25,22 @@ public interface TokenEventListener {
     REJECTED
   }
 
+  /** How a fetch this node started ended, for {@link #fetchCompleted}. */
+  enum FetchOutcome {
+    /** The token was fetched and published (or, with the store unreachable, kept by this node). */
+    SUCCESS,
+    /** The endpoint answered a CTC errcode ({@link com.ctcfile.token.CtcApiException}). */
+    API_ERROR,
+    /** The endpoint could not be reached or answered in time ({@link com.ctcfile.token.TokenTransportException}). */
+    TRANSPORT_ERROR,
+    /** The endpoint's reply could not be accepted ({@link com.ctcfile.token.TokenProtocolException}). */
+    PROTOCOL_ERROR,
+    /** The store failed while the fetched token was being published. */
+    STORE_ERROR,
+    /** The lease ran out, or was taken, before the token could be published: it was discarded. */
+    LEASE_LOST
+  }
+
   /** A fetch from the token endpoint started; with a shared store, this node holds the lease. */
   default void fetchStarted(TokenKey key, FetchReason reason) {}
 
@@ -33,6 +49,12 @@ public interface TokenEventListener {
 
   /** A fetch failed; the next attempt comes no sooner than {@code retryIn}. */
   default void fetchFailed(TokenKey key, CtcTokenException failure, Duration retryIn) {}
+
+  /**
+   * A fetch this node started ended, however it ended: one event per {@link #fetchStarted}, with the
+   * same reason, after {@link #fetchSucceeded}, {@link #fetchFailed} or {@link #leaseLost}.
+   */
+  default void fetchCompleted(TokenKey key, FetchReason reason, FetchOutcome outcome, Duration took) {}
 
   /** A newer token was taken from the shared store, without fetching. */
   default void tokenAdopted(TokenKey key, long version) {}
@@ -51,4 +73,12 @@ public interface TokenEventListener {
 
   /** The store failed; the node keeps serving a valid token if it holds one. */
   default void storeFailed(TokenKey key, CtcTokenException failure) {}
+
+  /**
+   * The API rejected the fleet's newest token of {@code version} while it should still be valid, and
+   * no node of the fleet has fetched since it was published: something outside the fleet (an instance
+   * without the shared store, a script, a {@code curl} of the token endpoint) fetched with the same
+   * credentials and invalidated it. The manager also logs this, at most once a minute per key.
+   */
+  default void foreignFetchSuspected(TokenKey key, long version) {}
 }

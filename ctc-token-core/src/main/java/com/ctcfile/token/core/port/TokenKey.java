@@ -10,9 +10,13 @@ import java.util.Objects;
 /**
  * Names the one token that all nodes share: a {@code clientId} at one token endpoint.
  *
- * <p>The endpoint part is the URI's authority (host, and port when one is given), lower-cased; the
- * path does not count. Two providers with the same key must share a store, or they invalidate each
- * other's tokens. Holds no secret, so it may be logged.
+ * <p>The endpoint part is the endpoint's host in one spelling: lower-case, without a trailing root
+ * dot, followed by {@code :port} only when the port is not the scheme's default; the path, a
+ * trailing slash and any user info do not count. So {@code https://H.example.com.:443/} and
+ * {@code https://h.example.com} name one key, and two services configured with different spellings of
+ * the same endpoint share one token instead of fetching against each other. Two providers with the
+ * same key must share a store, or they invalidate each other's tokens. Holds no secret, so it may be
+ * logged.
  *
  * @param endpointAuthority host[:port] of the token endpoint, lower-case
  * @param clientId the CTC client id
@@ -31,13 +35,23 @@ public record TokenKey(String endpointAuthority, String clientId) {
     endpointAuthority = endpointAuthority.toLowerCase(Locale.ROOT);
   }
 
-  /** The key of {@code clientId} at {@code endpoint}. */
+  /** The key of {@code clientId} at {@code endpoint}, its host spelled as the class documentation says. */
   public static TokenKey of(URI endpoint, String clientId) {
-    String authority = endpoint.getRawAuthority();
-    if (authority == null) {
-      throw new IllegalArgumentException("endpoint has no host: " + endpoint);
+    String host = endpoint.getHost();
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("endpoint has no host: " + endpoint.getScheme() + "://" + endpoint.getRawAuthority());
     }
-    return new TokenKey(authority, clientId);
+    return new TokenKey(authority(endpoint.getScheme(), host, endpoint.getPort()), clientId);
+  }
+
+  /** {@code host[:port]} as a key spells it: lower-case, no root dot, no default port. */
+  static String authority(String scheme, String host, int port) {
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.length() > 1 && name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    int defaultPort = "https".equalsIgnoreCase(scheme) ? 443 : "http".equalsIgnoreCase(scheme) ? 80 : -1;
+    return port < 0 || port == defaultPort ? name : name + ":" + port;
   }
 
   /**

@@ -58,12 +58,22 @@ public final class TransportRequest {
   /**
    * The exception an adapter completes with when this request fails: {@code "<this> <what>: <cause>"}.
    * If the cause's chain quotes the query, or a value in it, as some HTTP libraries' messages do, the
-   * cause is replaced by a stand-in naming its type only.
+   * cause is replaced by a stand-in naming its type only. The outcome counts as unknown (see
+   * {@link TokenTransportException#outcomeUnknown()}) unless the cause's chain shows that no
+   * connection was made: a refused connection, an unknown host, no route.
    */
   public TokenTransportException failure(String what, Throwable cause) {
     Throwable safe = withoutQuery(cause);
     return new TokenTransportException(this + " " + what + (safe == null ? "" : ": " + QueryRedaction.describe(safe)),
-        safe);
+        0, !SendFailures.neverConnected(cause), safe);
+  }
+
+  /**
+   * The exception an adapter completes with when it did not send this request at all (it is closed,
+   * say): {@code "<this> not sent: <why>"}, with a known outcome.
+   */
+  public TokenTransportException notSent(String why) {
+    return new TokenTransportException(this + " not sent: " + why, 0, false, null);
   }
 
   /** {@code cause}, or a stand-in naming its type if its chain quotes this request's query. */

@@ -1,7 +1,9 @@
 package com.ctcfile.token.transport.vertx;
 
 import com.ctcfile.token.core.InMemoryTokenStore;
+import com.ctcfile.token.core.port.FetchFailure;
 import com.ctcfile.token.core.port.FreshToken;
+import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
@@ -56,8 +58,8 @@ final class SlowStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Optional<RenewalLease>> tryLease(TokenKey key, long seenVersion, String owner, Duration duration) {
-    return slowly("tryLease", () -> delegate.tryLease(key, seenVersion, owner, duration));
+  public CompletionStage<Optional<RenewalLease>> tryLease(LeaseRequest request) {
+    return slowly("tryLease", () -> delegate.tryLease(request));
   }
 
   @Override
@@ -66,8 +68,8 @@ final class SlowStore implements TokenStore {
   }
 
   @Override
-  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, String errorCode, Duration retryAfter) {
-    return slowly("releaseAfterFailure", () -> delegate.releaseAfterFailure(lease, errorCode, retryAfter));
+  public CompletionStage<Void> releaseAfterFailure(RenewalLease lease, FetchFailure failure) {
+    return slowly("releaseAfterFailure", () -> delegate.releaseAfterFailure(lease, failure));
   }
 
   @Override
