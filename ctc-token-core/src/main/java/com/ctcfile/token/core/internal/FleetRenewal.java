@@ -13,6 +13,7 @@ import com.ctcfile.token.core.port.FreshToken;
 import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
+import com.ctcfile.token.core.port.TokenEventListener.FetchOutcome;
 import com.ctcfile.token.core.port.TokenEventListener.FetchReason;
 import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.core.port.TokenStore;
@@ -154,21 +155,32 @@ public final class FleetRenewal {
     return fetcher.fetch().handle((fetched, error) -> {
       if (error != null) {
         // the fetcher types every failure it expects; anything else (a LinkageError, say) is wrapped, never lost
-        return failed(lease, redactor.scrub(error, (message, cause) ->
-            new CtcTokenException("token fetch failed unexpectedly: " + message, cause)));
+        CtcTokenException failure = redactor.scrub(error, (message, cause) ->
+            new CtcTokenException("token fetch failed unexpectedly: " + message, cause));
+        listener.fetchCompleted(key, request.reason(), outcomeOf(failure), Duration.ofNanos(clock.nanoTime() - started));
+        return failed(lease, failure);
       }
       String value = fetched.reply().accessToken();
       Redactor hidingToken = redactor.alsoHiding(value);
       Duration remaining = Duration.ofNanos(fetched.expiresAtNanos() - clock.nanoTime());
       FreshToken fresh = new FreshToken(value, fetched.reply().tokenType(), fetched.reply().expiresIn(), remaining);
-      return storeCall(() -> store.publish(lease, fresh), hidingToken).thenCompose(row -> {
+      return storeCall(() -> store.publish(lease, fresh), hidingToken).whenComplete((row, storeError) -> {
+        if (storeError != null) {
+          listener.fetchCompleted(key, request.reason(), FetchOutcome.STORE_ERROR,
+              Duration.ofNanos(clock.nanoTime() - started));
+        }
+      }).thenCompose(row -> {
         if (row.isEmpty()) {
           listener.leaseLost(key, lease.seenVersion());
+          listener.fetchCompleted(key, request.reason(), FetchOutcome.LEASE_LOST,
+              Duration.ofNanos(clock.nanoTime() - started));
           return round(request, deadline);
         }
         backoff.reset();
         long version = row.get().version();
-        listener.fetchSucceeded(key, version, Duration.ofNanos(clock.nanoTime() - started));
+        Duration took = Duration.ofNanos(clock.nanoTime() - started);
+        listener.fetchSucceeded(key, version, took);
+        listener.fetchCompleted(key, request.reason(), FetchOutcome.SUCCESS, took);
         AccessToken token = new AccessToken(value, fresh.type(),
             fetched.sentAt().plus(fetched.reply().expiresIn()), version);
         return CompletableFuture.completedFuture(
@@ -237,6 +249,19 @@ public final class FleetRenewal {
       return "protocol";
     }
     return "error";
+  }
+
+  static FetchOutcome outcomeOf(CtcTokenException failure) {
+    if (failure instanceof CtcApiException) {
+      return FetchOutcome.API_ERROR;
+    }
+    if (failure instanceof TokenProtocolException) {
+      return FetchOutcome.PROTOCOL_ERROR;
+    }
+    if (failure instanceof TokenStoreException) {
+      return FetchOutcome.STORE_ERROR;
+    }
+    return FetchOutcome.TRANSPORT_ERROR;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -43,6 +43,16 @@ public final class Listeners implements TokenEventListener {
   }
 
   @Override
+  public void fetchCompleted(TokenKey key, FetchReason reason, FetchOutcome outcome, Duration took) {
+    each(l -> l.fetchCompleted(key, reason, outcome, took));
+  }
+
+  @Override
+  public void foreignFetchSuspected(TokenKey key, long version) {
+    each(l -> l.foreignFetchSuspected(key, version));
+  }
+
+  @Override
   public void tokenAdopted(TokenKey key, long version) {
     LOG.log(Level.DEBUG, () -> "adopted token version " + version + " for " + key + " from the store");
     each(l -> l.tokenAdopted(key, version));

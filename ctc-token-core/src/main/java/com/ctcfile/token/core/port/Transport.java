@@ -1,6 +1,8 @@
 package com.ctcfile.token.core.port;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+
 
 /**
  * Sends the one HTTP request ctc-token needs: {@code GET {endpoint}/oauth/accesstoken?clientId=..&clientSecret=..}.
@@ -19,9 +21,14 @@ import java.util.concurrent.CompletionStage;
  *   <li>Read at most {@link TransportRequest#maxBodyBytes()} bytes of body. If the body is longer,
  *       stop reading, drop the connection and complete with
  *       {@link com.ctcfile.token.TokenProtocolException}.
- *   <li>Complete with {@link com.ctcfile.token.TokenTransportException} on I/O errors, refused or
- *       dropped connections and when the whole exchange, connect to last byte, exceeds
- *       {@link TransportRequest#timeout()}.
+ *   <li>Complete with {@link com.ctcfile.token.TokenTransportException} on I/O errors and refused or
+ *       dropped connections, made with {@link TransportRequest#failure} (which tells a send that
+ *       never connected from one whose outcome is unknown) or {@link TransportRequest#notSent}.
+ *   <li>Core owns the deadline: it bounds the whole exchange by {@link TransportRequest#timeout()}
+ *       and, when that passes or the manager closes, cancels the returned stage (its
+ *       {@code toCompletableFuture().cancel(..)}). On cancel, abort the exchange at once and drop its
+ *       connection; the library's own connect and read timeouts may stay as a second guard.
+ *   <li>After {@link #close()}, fail every send with a {@link com.ctcfile.token.TokenTransportException}.
  *   <li>The URI carries the client secret: never log it and never put it in an exception message;
  *       use {@link TransportRequest#toString()}, which redacts the query.
  * </ul>
@@ -30,6 +37,17 @@ public interface Transport extends AutoCloseable {
 
   /** Sends {@code request}; see the interface documentation for how the stage completes. */
   CompletionStage<TransportResponse> send(TransportRequest request);
+
+  /**
+   * The names of the HTTP library's loggers that are enabled right now at a level where they print
+   * request lines or headers, and with them the token request's query, which holds the client
+   * secret (HttpClient 5's {@code org.apache.hc.client5.http.headers} at DEBUG, say). The manager
+   * logs one warning naming them when it starts. Empty when none is, or when the adapter cannot
+   * tell.
+   */
+  default List<String> requestLoggersEnabled() {
+    return List.of();
+  }
 
   /**
    * Releases what this transport owns. A transport made around a caller's client never closes that
