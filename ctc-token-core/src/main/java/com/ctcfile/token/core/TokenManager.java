@@ -3,35 +3,25 @@ package com.ctcfile.token.core;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProvider;
-import com.ctcfile.token.core.internal.Backoff;
-import com.ctcfile.token.core.internal.Failures;
-import com.ctcfile.token.core.internal.FleetRenewal.Request;
-import com.ctcfile.token.core.internal.FleetRenewal;
-import com.ctcfile.token.core.internal.Held;
-import com.ctcfile.token.core.internal.Listeners;
-import com.ctcfile.token.core.internal.RefreshPolicy;
-import com.ctcfile.token.core.internal.RenewalFailure;
-import com.ctcfile.token.core.internal.Renewed;
-import com.ctcfile.token.core.internal.Timeouts;
+import com.ctcfile.token.core.FleetRenewal.Attempt;
+import com.ctcfile.token.core.FleetRenewal.Request;
 import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.TokenEventListener.FetchReason;
 import com.ctcfile.token.core.port.TokenKey;
-import com.ctcfile.token.core.port.TokenStore;
-import com.ctcfile.token.core.port.Transport;
 import java.time.Duration;
-import java.util.Random;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The {@link TokenProvider} of ctc-token: holds the current token of one key, renews it in the
- * background before it expires, and coordinates with other nodes through a {@link TokenStore}.
+ * background before it expires, and coordinates with other nodes through a
+ * {@link com.ctcfile.token.core.port.TokenStore}.
  *
  * <p><b>Hot path.</b> While the held token is before its refresh point, {@link #token()} is one
  * volatile read: no lock, no I/O, no allocation and no clock read. A timer clears that fast path at
@@ -39,9 +29,17 @@ import java.util.concurrent.TimeoutException;
  * clock and keep getting the current token as long as it is valid.
  *
  * <p><b>Renewal.</b> One renewal at a time per node; with a shared store one per fleet (see
- * {@link TokenStore}). Failures back off exponentially with jitter (200 ms to 30 s by default) while a
- * valid token keeps being served; a caller with no valid token during backoff gets the last failure
- * at once. Build it with {@link #builder()}; it is thread-safe.
+ * docs/ARCHITECTURE.md, "The fleet protocol"). Failures back off exponentially with jitter (200 ms to
+ * 30 s by default) while a valid token keeps being served; a caller with no valid token during
+ * backoff gets the last failure at once. Every failure a caller sees is a {@link CtcTokenException};
+ * one caller giving up its wait never cancels what other callers wait for.
+ *
+ * <p><b>Closing.</b> {@link #close()} lets a fetch that already started finish and publish (within
+ * the fetch timeout plus a store timeout), so a rolling restart never leaves the fleet on a token
+ * that was fetched and thrown away; a fetch that does not finish in time is aborted and its lease
+ * released with a settle period. Then it stops its timer and closes the transport and store it owns.
+ *
+ * <p>Build it with {@link #builder()}; it is thread-safe.
  */
 public final class TokenManager implements TokenProvider {
 
@@ -49,48 +47,47 @@ public final class TokenManager implements TokenProvider {
   private final TokenClock clock;
   private final boolean hotPathTrustsTimer;
   private final RefreshPolicy refreshPolicy;
-  private final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
+  private final ManagerWiring wiring;
   private final Timeouts timeouts;
   private final FleetRenewal renewal;
   private final Backoff backoff;
   private final Listeners listener;
-  private final Transport transport;
-  private final TokenStore store;
   private final Duration maxWait;
-  private final String nodeId;
-  private final Random jitter = new Random();
+  private final Duration drainTimeout;
+  private final RenewalSpread spread;
 
   // The fast path: non-null only before the held token's refresh point, cleared by a timer.
   private volatile Held fresh;
   // The newest token this node holds, valid or not; null before the first one and after close.
   private volatile Held current;
+  // volatile so that callers of a due token skip the lock while its renewal runs, and status() reads it
+  private volatile Launch inFlight;
+  private volatile FailureState failure;
+  private volatile Instant lastRenewal;
+  private volatile boolean closed;
 
   private final Object lock = new Object();
-  // volatile so that callers of a due token skip the lock while its renewal runs
-  private volatile CompletableFuture<Held> inFlight;
-  private CtcTokenException lastFailure;
-  private boolean backingOff;
-  private long retryAtNanos;
+  // the highest version this node has seen or handed out; versions callers see never go below it
+  private long highestVersion;
+  private boolean armedBefore;
   private ScheduledFuture<?> refreshTimer;
   private ScheduledFuture<?> retryTimer;
-  private boolean closed;
 
-  TokenManager(TokenManagerBuilder.Settings settings) {
-    this.key = settings.key;
-    this.clock = settings.clock;
-    this.hotPathTrustsTimer = settings.hotPathTrustsTimer;
-    this.refreshPolicy = new RefreshPolicy(settings.refreshAhead);
-    this.scheduler = settings.scheduler;
-    this.ownsScheduler = settings.ownsScheduler;
-    this.timeouts = new Timeouts(scheduler);
-    this.backoff = settings.backoff;
-    this.listener = settings.listeners;
-    this.transport = settings.transport;
-    this.store = settings.store;
-    this.nodeId = settings.nodeId;
-    this.maxWait = settings.leaseDuration.plus(settings.fetchTimeout).plus(settings.pollInterval.multipliedBy(2));
-    this.renewal = settings.renewal(timeouts);
+  TokenManager(ManagerWiring wiring) {
+    this.wiring = wiring;
+    this.key = wiring.key();
+    this.clock = wiring.clock();
+    this.hotPathTrustsTimer = wiring.hotPathTrustsTimer();
+    this.refreshPolicy = wiring.refreshPolicy();
+    this.timeouts = wiring.timeouts();
+    this.backoff = wiring.backoff();
+    this.listener = wiring.listeners();
+    this.renewal = wiring.renewal();
+    this.spread = wiring.spread();
+    RenewalSettings settings = wiring.settings();
+    this.maxWait = settings.leaseDuration().plus(wiring.fetchTimeout()).plus(settings.storeTimeout())
+        .plus(settings.pollInterval().multipliedBy(2));
+    this.drainTimeout = wiring.fetchTimeout().plus(settings.storeTimeout());
   }
 
   /** A builder; {@code endpoint}, {@code clientId}, {@code clientSecret} and {@code transport} are required. */
@@ -105,7 +102,7 @@ public final class TokenManager implements TokenProvider {
 
   /** The name this node uses as lease owner in the store. */
   public String nodeId() {
-    return nodeId;
+    return wiring.settings().owner();
   }
 
   @Override
@@ -138,78 +135,119 @@ public final class TokenManager implements TokenProvider {
 
   @Override
   public AccessToken renewAfterRejection(AccessToken rejected) {
-    return await(afterRejection(requireToken(rejected), 0), "a token newer than version " + rejected.version());
+    requireToken(rejected);
+    return await(afterRejection(rejected, 0), "a token other than version " + rejected.version());
   }
 
   @Override
   public CompletionStage<AccessToken> renewAfterRejectionAsync(AccessToken rejected) {
-    return bounded(afterRejection(requireToken(rejected), 0), "a token newer than version " + rejected.version())
+    requireToken(rejected);
+    return bounded(afterRejection(rejected, 0), "a token other than version " + rejected.version())
         .thenApply(Held::token);
   }
 
+  /**
+   * What this manager is doing right now, without I/O and without taking a lock: callable from any
+   * thread, an event loop included, as often as a health check or a metrics scrape likes. Never
+   * carries the token or the secret.
+   */
+  public TokenStatus status() {
+    long now = clock.nanoTime();
+    Held held = current;
+    Launch running = inFlight;
+    FailureState failed = failure;
+    boolean backingOff = failed != null && failed.backsOff && now - failed.retryAtNanos < 0;
+    TokenStatus.State state;
+    if (closed) {
+      state = TokenStatus.State.CLOSED;
+    } else if (running != null) {
+      state = TokenStatus.State.RENEWING;
+    } else if (backingOff) {
+      state = TokenStatus.State.BACKING_OFF;
+    } else if (held == null) {
+      state = TokenStatus.State.NO_TOKEN;
+    } else {
+      state = held.isValidAt(now) ? TokenStatus.State.VALID : TokenStatus.State.EXPIRED;
+    }
+    TokenStatus.Builder status = TokenStatus.builder(key, state)
+        .lastRenewal(lastRenewal)
+        .holdsLease(running != null && running.attempt != null && running.attempt.holdsLease())
+        .storeReachable(renewal.storeReachable());
+    if (held != null && !closed) {
+      status.token(held.version(), held.token().expiresAt(), Duration.ofNanos(held.expiresAtNanos() - now));
+    }
+    if (failed != null) {
+      status.lastFailure(failed.code, failed.failure.getClass().getSimpleName());
+      if (backingOff) {
+        status.nextAttempt(clock.instant().plusNanos(failed.retryAtNanos - now));
+      }
+    }
+    return status.build();
+  }
+
+  /**
+   * Closes the manager. A fetch that already started gets up to the fetch timeout plus one store
+   * timeout to finish and publish its token; one that does not is aborted, and its lease released
+   * with a settle period so that no other node fetches while the aborted request may still be
+   * answered. Callers waiting for a token fail at once with a {@link CtcTokenException}. Then the
+   * manager's own timer thread stops and the transport and store it owns are closed (a store closes
+   * its threads even when a call is stuck). Idempotent.
+   */
   @Override
   public void close() {
-    CompletableFuture<Held> pending;
+    Launch pending;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
       fresh = null;
-      current = null;
       cancel(refreshTimer);
       cancel(retryTimer);
       pending = inFlight;
-      inFlight = null;
     }
-    if (ownsScheduler) {
-      scheduler.shutdownNow();
-    }
-    closeQuietly(transport);
-    closeQuietly(store);
     if (pending != null) {
-      pending.completeExceptionally(closedException());
+      pending.promise.completeExceptionally(closedException());
+      drain(pending);
     }
+    current = null;
+    wiring.closeOwned();
   }
 
-  /**
-   * What this manager is doing right now, without I/O and without blocking: callable from any
-   * thread, an event loop included. Never carries the token or the secret.
-   */
-  public TokenStatus status() {
-    synchronized (lock) {
-      long now = clock.nanoTime();
-      Held held = current;
-      TokenStatus.State state;
-      if (closed) {
-        state = TokenStatus.State.CLOSED;
-      } else if (inFlight != null) {
-        state = TokenStatus.State.RENEWING;
-      } else if (inBackoff()) {
-        state = TokenStatus.State.BACKING_OFF;
-      } else if (held == null) {
-        state = TokenStatus.State.NO_TOKEN;
-      } else {
-        state = held.isValidAt(now) ? TokenStatus.State.VALID : TokenStatus.State.EXPIRED;
+  /** Lets a renewal that holds the lease finish within the drain timeout; abandons it otherwise. */
+  private void drain(Launch pending) {
+    Attempt attempt = pending.attempt;
+    if (attempt == null) {
+      return;
+    }
+    if (attempt.holdsLease()) {
+      if (waitFor(attempt, drainTimeout)) {
+        return;
       }
-      TokenStatus.Builder status = TokenStatus.builder(key, state);
-      if (held != null) {
-        status.token(held.version(), held.token().expiresAt(), Duration.ofNanos(held.expiresAtNanos() - now));
-      }
-      if (lastFailure != null) {
-        status.lastFailure(FleetRenewal.errorCode(lastFailure), lastFailure.getClass().getSimpleName());
-      }
-      if (inBackoff()) {
-        status.nextAttempt(clock.instant().plusNanos(retryAtNanos - now));
-      }
-      return status.build();
+    }
+    attempt.abandon();
+    // the release of an abandoned lease is a store call: give it its timeout before the store closes
+    waitFor(attempt, wiring.settings().storeTimeout().plus(wiring.settings().pollInterval()));
+  }
+
+  private static boolean waitFor(Attempt attempt, Duration timeout) {
+    try {
+      attempt.result().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException finishedWithAFailure) {
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
   @Override
   public String toString() {
     Held held = current;
-    return "TokenManager{key=" + key + ", node=" + nodeId + ", version=" + (held == null ? 0 : held.version()) + "}";
+    return "TokenManager{key=" + key + ", node=" + nodeId() + ", version=" + (held == null ? 0 : held.version()) + "}";
   }
 
   /** Whether {@code seen} is valid at {@code now}; if it is but due, starts its renewal. */
@@ -239,16 +277,16 @@ public final class TokenManager implements TokenProvider {
         return CompletableFuture.failedFuture(closedException());
       }
       if (inFlight != null) {
-        return inFlight;
+        return inFlight.promise;
       }
       Held latest = current;
       if (latest != seen && latest != null && latest.isValidAt(clock.nanoTime())) {
         return CompletableFuture.completedFuture(latest);
       }
       if (inBackoff()) {
-        return CompletableFuture.failedFuture(lastFailure);
+        return CompletableFuture.failedFuture(failure.failure);
       }
-      launch = begin(Request.scheduled(heldVersion(), reasonFor(seen, now)));
+      launch = begin(Request.scheduled(reasonFor(seen, now), latest, highestVersion));
     }
     launch.run();
     return launch.promise;
@@ -264,16 +302,17 @@ public final class TokenManager implements TokenProvider {
       if (closed || inFlight != null || inBackoff() || current != seen) {
         return;
       }
-      launch = begin(Request.scheduled(seen.version(), reason));
+      launch = begin(Request.scheduled(reason, seen, highestVersion));
     }
     launch.run();
   }
 
   private CompletableFuture<Held> afterRejection(AccessToken rejected, int joins) {
-    long rejectedVersion = rejected.version();
+    String rejectedValue = rejected.value();
     Held held = current;
-    if (held != null && held.version() > rejectedVersion && held.isValidAt(clock.nanoTime())) {
-      listener.renewedAfterRejection(key, rejectedVersion, held.version(), false);
+    if (held != null && !held.is(rejectedValue) && held.version() >= rejected.version()
+        && held.isValidAt(clock.nanoTime())) {
+      listener.renewedAfterRejection(key, rejected.version(), held.version(), false);
       return CompletableFuture.completedFuture(held);
     }
     Launch launch = null;
@@ -283,25 +322,27 @@ public final class TokenManager implements TokenProvider {
         return CompletableFuture.failedFuture(closedException());
       }
       if (inFlight != null) {
-        joined = inFlight;
+        joined = inFlight.promise;
       } else if (inBackoff()) {
-        return CompletableFuture.failedFuture(lastFailure);
+        return CompletableFuture.failedFuture(failure.failure);
       } else {
-        launch = begin(Request.afterRejection(heldVersion(), rejectedVersion));
+        Held latest = current;
+        Held known = latest != null && latest.is(rejectedValue) ? latest : null;
+        launch = begin(Request.afterRejection(latest, rejectedValue, rejected.version(), known, highestVersion));
         joined = launch.promise;
       }
     }
     if (launch != null) {
       launch.run();
       return joined.thenApply(renewed -> {
-        listener.renewedAfterRejection(key, rejectedVersion, renewed.version(), renewed.fetchedHere());
+        listener.renewedAfterRejection(key, rejected.version(), renewed.version(), renewed.fetchedHere());
         return renewed;
       });
     }
-    // a renewal already in flight may not go past the rejected version: then ask again, at most twice
+    // a renewal already in flight may end on the rejected token itself: then ask again, at most twice
     return joined.thenCompose(renewed -> {
-      if (renewed.version() > rejectedVersion) {
-        listener.renewedAfterRejection(key, rejectedVersion, renewed.version(), renewed.fetchedHere());
+      if (!renewed.is(rejectedValue)) {
+        listener.renewedAfterRejection(key, rejected.version(), renewed.version(), renewed.fetchedHere());
         return CompletableFuture.completedFuture(renewed);
       }
       return joins >= 2 ? CompletableFuture.completedFuture(renewed) : afterRejection(rejected, joins + 1);
@@ -311,7 +352,7 @@ public final class TokenManager implements TokenProvider {
   /** Registers a renewal as in flight; run the returned launch after leaving the lock. */
   private Launch begin(Request request) {
     Launch launch = new Launch(request);
-    inFlight = launch.promise;
+    inFlight = launch;
     return launch;
   }
 
@@ -319,70 +360,86 @@ public final class TokenManager implements TokenProvider {
   private final class Launch {
     final Request request;
     final CompletableFuture<Held> promise = new CompletableFuture<>();
+    volatile Attempt attempt;
 
     Launch(Request request) {
       this.request = request;
     }
 
     void run() {
-      CompletionStage<Renewed> stage;
+      Attempt started;
       try {
-        stage = renewal.renew(request);
+        started = renewal.renew(request);
       } catch (RuntimeException e) {
-        stage = CompletableFuture.failedFuture(e);
+        finish(this, null, e);
+        return;
       }
-      stage.whenComplete((renewed, error) -> finish(promise, renewed, error));
+      attempt = started;
+      started.result().whenComplete((renewed, error) -> finish(this, renewed, error));
     }
   }
 
-  private void finish(CompletableFuture<Held> promise, Renewed renewed, Throwable error) {
+  private void finish(Launch launch, Renewed renewed, Throwable error) {
     Held result = null;
-    CtcTokenException failure = null;
+    CtcTokenException failed = null;
     Runnable next = null;
     synchronized (lock) {
-      if (inFlight == promise) {
+      if (inFlight == launch) {
         inFlight = null;
       }
       if (closed) {
-        failure = closedException();
+        failed = closedException();
       } else if (error == null) {
-        Held held = hold(renewed);
-        if (current == null || held.version() > current.version()) {
-          current = held;
-        }
-        result = current;
-        backingOff = false;
-        lastFailure = null;
+        result = hold(renewed);
+        current = result;
+        lastRenewal = clock.instant();
         cancel(retryTimer);
+        // a token kept unpublished is served, and its store failure shown; it needs no retry of its own
+        failure = renewed.publishFailure() == null ? null
+            : new FailureState(renewed.publishFailure(), FleetRenewal.errorCode(renewed.publishFailure()), false, 0);
         next = arm(result);
       } else {
         RenewalFailure renewalFailure = asRenewalFailure(error);
-        failure = renewalFailure.failure();
+        failed = renewalFailure.failure();
         if (renewalFailure.backsOff()) {
-          lastFailure = failure;
-          backingOff = true;
-          retryAtNanos = clock.nanoTime() + renewalFailure.retryIn().toNanos();
+          long retryIn = renewalFailure.retryIn().toNanos();
+          failure = new FailureState(failed, renewalFailure.code(), true, clock.nanoTime() + retryIn);
           cancel(retryTimer);
-          retryTimer = schedule(this::onRetryDue, renewalFailure.retryIn().toNanos());
-        } else if (current != null) {
-          next = arm(current);
+          retryTimer = schedule(this::onRetryDue, retryIn);
+        } else {
+          failure = new FailureState(failed, renewalFailure.code(), false, 0);
+          if (current != null) {
+            next = arm(current);
+          }
         }
       }
     }
     if (next != null) {
       next.run();
     }
-    if (failure == null) {
-      promise.complete(result);
+    if (failed == null) {
+      launch.promise.complete(result);
     } else {
-      promise.completeExceptionally(failure);
+      launch.promise.completeExceptionally(failed);
     }
   }
 
+  /** Under the lock: the renewal's token as this node holds it, its version never below one handed out before. */
   private Held hold(Renewed renewed) {
+    long version;
+    Held previous = current;
+    if (previous != null && previous.is(renewed.value())) {
+      version = previous.version();
+    } else if (renewed.storeVersion() > highestVersion) {
+      version = renewed.storeVersion();
+    } else {
+      version = highestVersion + 1;
+    }
+    highestVersion = Math.max(highestVersion, Math.max(version, renewed.storeVersion()));
     long refreshAhead = refreshPolicy.refreshAhead(renewed.lifetime()).toNanos();
-    return new Held(renewed.token(), renewed.expiresAtNanos(), renewed.expiresAtNanos() - refreshAhead,
-        renewed.fetched());
+    AccessToken token = new AccessToken(renewed.value(), renewed.type(), renewed.expiresAt(), version);
+    return new Held(token, renewed.expiresAtNanos(), renewed.expiresAtNanos() - refreshAhead, renewed.fetched(),
+        renewed.storeVersion(), renewed.publishedAtNanos());
   }
 
   /**
@@ -392,27 +449,21 @@ public final class TokenManager implements TokenProvider {
   private Runnable arm(Held held) {
     cancel(refreshTimer);
     long now = clock.nanoTime();
+    boolean firstToken = !armedBefore;
+    armedBefore = true;
     if (!held.isDueAt(now)) {
       fresh = held;
-      refreshTimer = schedule(() -> onRefreshDue(held), held.refreshAtNanos() - now + spread(held));
+      refreshTimer = schedule(() -> onRefreshDue(held),
+          held.refreshAtNanos() - now + spread.delayNanos(held, now, firstToken));
       return null;
     }
     fresh = null;
     if (inFlight != null || inBackoff()) {
       return null;
     }
-    Launch launch = begin(Request.scheduled(held.version(),
-        held.isValidAt(now) ? FetchReason.REFRESH_AHEAD : FetchReason.EXPIRED));
+    Launch launch = begin(Request.scheduled(held.isValidAt(now) ? FetchReason.REFRESH_AHEAD : FetchReason.EXPIRED,
+        held, highestVersion));
     return launch::run;
-  }
-
-  /**
-   * A random delay of up to a quarter of the refresh-ahead window (at most 30 s), so the nodes of a
-   * fleet do not all wake at the same instant: the first one renews, the rest mostly find its token.
-   */
-  private long spread(Held held) {
-    long window = Math.min(held.refreshAheadNanos() / 4, TimeUnit.SECONDS.toNanos(30));
-    return window <= 0 ? 0 : (long) (jitter.nextDouble() * window);
   }
 
   private void onRefreshDue(Held held) {
@@ -430,18 +481,15 @@ public final class TokenManager implements TokenProvider {
       if (closed || inFlight != null) {
         return;
       }
-      launch = begin(Request.scheduled(heldVersion(), reasonFor(current, clock.nanoTime())));
+      Held latest = current;
+      launch = begin(Request.scheduled(reasonFor(latest, clock.nanoTime()), latest, highestVersion));
     }
     launch.run();
   }
 
   private boolean inBackoff() {
-    return backingOff && clock.nanoTime() - retryAtNanos < 0;
-  }
-
-  private long heldVersion() {
-    Held held = current;
-    return held == null ? 0 : held.version();
+    FailureState failed = failure;
+    return failed != null && failed.backsOff && clock.nanoTime() - failed.retryAtNanos < 0;
   }
 
   private RenewalFailure asRenewalFailure(Throwable error) {
@@ -449,57 +497,69 @@ public final class TokenManager implements TokenProvider {
     if (cause instanceof RenewalFailure) {
       return (RenewalFailure) cause;
     }
-    CtcTokenException failure = cause instanceof CtcTokenException
+    CtcTokenException typed = cause instanceof CtcTokenException
         ? (CtcTokenException) cause
         : new CtcTokenException("token renewal of " + key + " failed unexpectedly: " + cause.getClass().getName(), cause);
-    return RenewalFailure.of(failure, backoff.next(failure));
+    return RenewalFailure.of(typed, backoff.next(typed));
   }
 
   private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
     try {
-      return scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+      return wiring.scheduler().schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException shutDown) {
       return null;
     }
   }
 
+  /** The caller's own bounded view of a shared renewal: giving up never cancels it, and failures are typed. */
   private <T> CompletableFuture<T> bounded(CompletableFuture<T> future, String what) {
-    if (future.isDone()) {
-      return future;
-    }
-    return timeouts.within(future, maxWait, () -> timedOut(what));
+    CompletableFuture<T> waited = future.isDone() ? future : timeouts.waitAtMost(future, maxWait, () -> timedOut(what));
+    CompletableFuture<T> typed = new CompletableFuture<>();
+    waited.whenComplete((value, error) -> {
+      if (error == null) {
+        typed.complete(value);
+      } else {
+        typed.completeExceptionally(typed(error));
+      }
+    });
+    return typed;
   }
 
   private AccessToken await(CompletableFuture<Held> future, String what) {
     try {
       return future.get(maxWait.toNanos(), TimeUnit.NANOSECONDS).token();
     } catch (ExecutionException e) {
-      Throwable cause = Failures.unwrap(e);
-      throw cause instanceof CtcTokenException
-          ? (CtcTokenException) cause
-          : new CtcTokenException("token renewal of " + key + " failed: " + cause.getClass().getName(), cause);
+      throw typed(e);
     } catch (TimeoutException e) {
       throw timedOut(what);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CtcTokenException("interrupted while waiting for " + what + " of " + key, e);
+    } catch (RuntimeException e) {
+      throw typed(e); // a CancellationException, should anyone cancel a renewal's future
     }
   }
 
+  private CtcTokenException typed(Throwable error) {
+    Throwable cause = Failures.unwrap(error);
+    return cause instanceof CtcTokenException
+        ? (CtcTokenException) cause
+        : new CtcTokenException("token renewal of " + key + " failed: " + cause.getClass().getName(), cause);
+  }
+
   private CtcTokenException timedOut(String what) {
-    return new CtcTokenException("no " + what + " of " + key + " within " + maxWait.toMillis()
-        + " ms (fetch timeout plus lease duration)");
+    return new CtcTokenException("gave up waiting for " + what + " of " + key + " after " + maxWait.toMillis()
+        + " ms (lease duration plus fetch and store timeouts)");
   }
 
   private CtcTokenException closedException() {
     return new CtcTokenException("token manager for " + key + " is closed");
   }
 
-  private static AccessToken requireToken(AccessToken rejected) {
+  private static void requireToken(AccessToken rejected) {
     if (rejected == null) {
       throw new NullPointerException("rejected token must not be null");
     }
-    return rejected;
   }
 
   private static void cancel(ScheduledFuture<?> timer) {
@@ -508,11 +568,18 @@ public final class TokenManager implements TokenProvider {
     }
   }
 
-  private static void closeQuietly(AutoCloseable resource) {
-    try {
-      resource.close();
-    } catch (Exception ignored) {
-      // closing is best effort; a failing close must not keep the manager's own resources alive
+  /** The last failure since the last success, and whether (and until when) it holds renewals back. */
+  private static final class FailureState {
+    final CtcTokenException failure;
+    final String code;
+    final boolean backsOff;
+    final long retryAtNanos;
+
+    FailureState(CtcTokenException failure, String code, boolean backsOff, long retryAtNanos) {
+      this.failure = failure;
+      this.code = code;
+      this.backsOff = backsOff;
+      this.retryAtNanos = retryAtNanos;
     }
   }
 }

@@ -1,19 +1,9 @@
 package com.ctcfile.token.core;
 
-import com.ctcfile.token.core.internal.Backoff;
-import com.ctcfile.token.core.internal.FleetRenewal;
-import com.ctcfile.token.core.internal.Listeners;
-import com.ctcfile.token.core.internal.Redactor;
-import com.ctcfile.token.core.internal.RejectionRateLimit;
-import com.ctcfile.token.core.internal.Timeouts;
-import com.ctcfile.token.core.internal.TokenFetcher;
 import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.TokenEventListener;
-import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.core.port.TokenStore;
 import com.ctcfile.token.core.port.Transport;
-import com.ctcfile.token.core.port.TransportRequest;
-import com.ctcfile.token.core.wire.TokenRequestUri;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,11 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 
 /**
  * Configures a {@link TokenManager}. Every setter validates its argument at once; {@link #build()}
@@ -35,35 +23,43 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The manager takes ownership of the transport and store given here and closes them when it is
  * closed (neither ever closes a client or {@code DataSource} the caller passed to it). Give each
  * manager its own transport and store instance; they may share the underlying client and database.
+ * For many client ids in one JVM, use a {@link TokenRegistry}, which shares one transport, one store
+ * and a few threads among all of them.
  */
 public final class TokenManagerBuilder {
 
   static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   static final Duration DEFAULT_POLL = Duration.ofMillis(200);
-  static final Duration DEFAULT_REJECTION_INTERVAL = Duration.ofSeconds(10);
+  static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_REJECTION_INTERVAL = Duration.ofSeconds(60);
   static final Duration DEFAULT_BACKOFF_MIN = Duration.ofMillis(200);
   static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
+  static final int MAX_NODE_ID_LENGTH = 128;
 
-  private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
-
-  private URI endpoint;
-  private String clientId;
-  private String clientSecret;
-  private Transport transport;
-  private TokenStore store;
-  private Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
-  private Duration refreshAhead;
-  private Duration leaseDuration = DEFAULT_LEASE;
-  private Duration pollInterval = DEFAULT_POLL;
-  private Duration rejectionRenewalInterval = DEFAULT_REJECTION_INTERVAL;
-  private Duration backoffMin = DEFAULT_BACKOFF_MIN;
-  private Duration backoffMax = DEFAULT_BACKOFF_MAX;
-  private TokenClock clock = TokenClock.system();
-  private ScheduledExecutorService scheduler;
-  private final List<TokenEventListener> listeners = new ArrayList<>();
-  private String nodeId;
-  private boolean allowInsecureHttp;
+  URI endpoint;
+  String clientId;
+  String clientSecret;
+  Transport transport;
+  TokenStore store;
+  Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
+  Duration refreshAhead;
+  Duration leaseDuration = DEFAULT_LEASE;
+  Duration pollInterval = DEFAULT_POLL;
+  Duration storeTimeout;
+  Duration settlePeriod;
+  Duration rejectionRenewalInterval = DEFAULT_REJECTION_INTERVAL;
+  Duration backoffMin = DEFAULT_BACKOFF_MIN;
+  Duration backoffMax = DEFAULT_BACKOFF_MAX;
+  TokenClock clock = TokenClock.system();
+  ScheduledExecutorService scheduler;
+  final List<TokenEventListener> listeners = new ArrayList<>();
+  String nodeId;
+  boolean allowInsecureHttp;
+  // not options of the public API: a registry's managers share what the registry owns, and tests pin randomness
+  DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+  boolean spreadFirstRenewal;
+  boolean sharesResources;
 
   TokenManagerBuilder() {}
 
@@ -100,7 +96,10 @@ public final class TokenManagerBuilder {
     return this;
   }
 
-  /** The whole fetch, connect to last byte. Default 10 s; must be shorter than the lease. */
+  /**
+   * The whole fetch, connect to last byte; core aborts the exchange when it passes. Default 10 s;
+   * must be shorter than the lease.
+   */
   public TokenManagerBuilder fetchTimeout(Duration fetchTimeout) {
     this.fetchTimeout = requirePositive(fetchTimeout, "fetchTimeout");
     return this;
@@ -138,8 +137,39 @@ public final class TokenManagerBuilder {
   }
 
   /**
-   * The least time between two fetches triggered by {@code renewAfterRejection} on this node. The
-   * first such fetch is never held back. Default 10 s.
+   * The deadline of every store call inside a renewal (read, lease, publish, release). A call that
+   * overruns it is cancelled and the renewal fails as a store failure, so a database whose connection
+   * went dark (a half-open socket) cannot hold renewals up; the manager recovers on its own once the
+   * store answers again. Default 10 s, or the lease duration if that is shorter; at most the lease.
+   * Set the driver's own socket timeout too (PostgreSQL and MariaDB: {@code socketTimeout}), so the
+   * store's threads are freed as well.
+   */
+  public TokenManagerBuilder storeTimeout(Duration storeTimeout) {
+    this.storeTimeout = requirePositive(storeTimeout, "storeTimeout");
+    return this;
+  }
+
+  /**
+   * How long the whole fleet waits before anyone fetches again after a fetch whose outcome is unknown
+   * (it timed out, or its connection broke after the request was sent): the endpoint may still issue
+   * that token, and a late token would invalidate the one fetched next. Recorded in the store, so it
+   * holds for every node. A refused connection (nothing sent) does not settle. Default: the fetch
+   * timeout.
+   */
+  public TokenManagerBuilder settlePeriod(Duration settlePeriod) {
+    Objects.requireNonNull(settlePeriod, "settlePeriod");
+    if (settlePeriod.isNegative()) {
+      throw new IllegalArgumentException("settlePeriod must not be negative: " + settlePeriod);
+    }
+    this.settlePeriod = settlePeriod;
+    return this;
+  }
+
+  /**
+   * The least time between two fetches triggered by {@code renewAfterRejection}, for the whole fleet:
+   * the store records when the last one was leased. The first one is never held back. Default 60 s,
+   * so an API that answers 401 for another reason than the token (permissions, say) costs the fleet at
+   * most one fetch a minute, each of which would invalidate every node's token.
    */
   public TokenManagerBuilder rejectionRenewalInterval(Duration interval) {
     Objects.requireNonNull(interval, "rejectionRenewalInterval");
@@ -178,8 +208,10 @@ public final class TokenManagerBuilder {
   }
 
   /**
-   * The scheduler for renewal timers and timeouts; its tasks are short and never block. Default: a
-   * daemon thread of the manager's own, stopped on close. A scheduler given here is not shut down.
+   * The scheduler for renewal timers, timeouts and store calls, to share threads between managers
+   * (or to drive time in tests). Its tasks are short and never block, so one thread serves many
+   * managers. Default: one daemon thread of the manager's own, named {@code ctc-token-timer-N},
+   * stopped on close. A scheduler given here is never shut down by the manager.
    */
   public TokenManagerBuilder scheduler(ScheduledExecutorService scheduler) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -192,11 +224,15 @@ public final class TokenManagerBuilder {
     return this;
   }
 
-  /** The lease owner name of this node in the store. Default: host name, process id and a random suffix. */
+  /**
+   * The lease owner name of this node in the store, for people reading the table. Two nodes may share
+   * one (every lease also carries a random id of its own). Default: host name, process id and a
+   * random suffix. At most {@value #MAX_NODE_ID_LENGTH} characters.
+   */
   public TokenManagerBuilder nodeId(String nodeId) {
     String id = requireText(nodeId, "nodeId");
-    if (id.length() > 128) {
-      throw new IllegalArgumentException("nodeId must be at most 128 characters");
+    if (id.length() > MAX_NODE_ID_LENGTH) {
+      throw new IllegalArgumentException("nodeId must be at most " + MAX_NODE_ID_LENGTH + " characters");
     }
     this.nodeId = id;
     return this;
@@ -211,18 +247,61 @@ public final class TokenManagerBuilder {
     return this;
   }
 
+  /** Pins the randomness of backoff jitter and renewal spread, for tests: each draw in [0, 1]. */
+  TokenManagerBuilder random(DoubleSupplier random) {
+    this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
   /** Builds the manager. It fetches nothing until the first call. */
   public TokenManager build() {
+    check();
+    return new TokenManager(ManagerWiring.of(this));
+  }
+
+  /** Checks the required options and their combination, as {@link #build()} does. */
+  void check() {
     Objects.requireNonNull(endpoint, "endpoint is required");
     Objects.requireNonNull(clientId, "clientId is required");
     Objects.requireNonNull(clientSecret, "clientSecret is required");
     Objects.requireNonNull(transport, "transport is required");
     checkEndpoint();
+    checkTimes();
+  }
+
+  void checkTimes() {
     if (leaseDuration.compareTo(fetchTimeout) <= 0) {
       throw new IllegalArgumentException("leaseDuration (" + leaseDuration + ") must exceed fetchTimeout ("
           + fetchTimeout + "), or every fetch could outlive its lease and be discarded");
     }
-    return new TokenManager(new Settings(this));
+    if (storeTimeout != null && storeTimeout.compareTo(leaseDuration) > 0) {
+      throw new IllegalArgumentException("storeTimeout (" + storeTimeout + ") must not exceed leaseDuration ("
+          + leaseDuration + "): a publish slower than the lease is refused anyway");
+    }
+  }
+
+  /** The store timeout in effect: as set, else the default capped at the lease. */
+  Duration effectiveStoreTimeout() {
+    if (storeTimeout != null) {
+      return storeTimeout;
+    }
+    return DEFAULT_STORE_TIMEOUT.compareTo(leaseDuration) <= 0 ? DEFAULT_STORE_TIMEOUT : leaseDuration;
+  }
+
+  /** The settle period in effect: as set, else the fetch timeout. */
+  Duration effectiveSettlePeriod() {
+    return settlePeriod != null ? settlePeriod : fetchTimeout;
+  }
+
+  /** The node id in effect: as set, else host name, process id and a random suffix. */
+  String effectiveNodeId() {
+    if (nodeId != null) {
+      return nodeId;
+    }
+    String host = System.getenv("HOSTNAME");
+    String prefix = host == null || host.isBlank() ? "node" : host.length() > 64 ? host.substring(0, 64) : host;
+    return prefix + "/" + ProcessHandle.current().pid() + "/"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000);
   }
 
   @Override
@@ -231,7 +310,7 @@ public final class TokenManagerBuilder {
         + (clientSecret == null ? "unset" : "<redacted>") + "}";
   }
 
-  private void checkEndpoint() {
+  void checkEndpoint() {
     if (!endpoint.isAbsolute() || endpoint.getHost() == null) {
       throw new IllegalArgumentException("endpoint must be an absolute http(s) URI with a host: " + endpoint);
     }
@@ -251,7 +330,7 @@ public final class TokenManagerBuilder {
     }
   }
 
-  private static String requireText(String value, String name) {
+  static String requireText(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isBlank()) {
       throw new IllegalArgumentException(name + " must not be blank");
@@ -259,77 +338,11 @@ public final class TokenManagerBuilder {
     return value;
   }
 
-  private static Duration requirePositive(Duration value, String name) {
+  static Duration requirePositive(Duration value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(name + " must be positive: " + value);
     }
     return value;
-  }
-
-  private static String defaultNodeId() {
-    String host = System.getenv("HOSTNAME");
-    String prefix = host == null || host.isBlank() ? "node" : host.length() > 64 ? host.substring(0, 64) : host;
-    return prefix + "/" + ProcessHandle.current().pid() + "/"
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000);
-  }
-
-  /** The validated configuration a manager is made of. */
-  static final class Settings {
-    final TokenKey key;
-    final TokenClock clock;
-    final boolean hotPathTrustsTimer;
-    final Duration refreshAhead;
-    final Duration fetchTimeout;
-    final Duration leaseDuration;
-    final Duration pollInterval;
-    final ScheduledExecutorService scheduler;
-    final boolean ownsScheduler;
-    final Backoff backoff;
-    final Listeners listeners;
-    final Transport transport;
-    final TokenStore store;
-    final String nodeId;
-    private final TransportRequest request;
-    private final Redactor redactor;
-    private final RejectionRateLimit rejectionLimit;
-
-    private Settings(TokenManagerBuilder b) {
-      this.key = TokenKey.of(b.endpoint, b.clientId);
-      this.clock = b.clock;
-      this.ownsScheduler = b.scheduler == null;
-      this.scheduler = ownsScheduler ? newScheduler(key) : b.scheduler;
-      this.hotPathTrustsTimer = b.clock == TokenClock.system() || !ownsScheduler;
-      this.refreshAhead = b.refreshAhead;
-      this.fetchTimeout = b.fetchTimeout;
-      this.leaseDuration = b.leaseDuration;
-      this.pollInterval = b.pollInterval;
-      this.backoff = new Backoff(b.backoffMin, b.backoffMax, new Random());
-      this.listeners = new Listeners(b.listeners);
-      this.transport = b.transport;
-      this.store = b.store == null ? new InMemoryTokenStore(b.clock) : b.store;
-      this.nodeId = b.nodeId == null ? defaultNodeId() : b.nodeId;
-      this.request = new TransportRequest(TokenRequestUri.of(b.endpoint, b.clientId, b.clientSecret),
-          b.fetchTimeout, TransportRequest.DEFAULT_MAX_BODY_BYTES);
-      this.redactor = Redactor.forSecret(b.clientSecret);
-      this.rejectionLimit = new RejectionRateLimit(b.clock, b.rejectionRenewalInterval);
-    }
-
-    FleetRenewal renewal(Timeouts timeouts) {
-      TokenFetcher fetcher = new TokenFetcher(transport, request, redactor, clock, timeouts);
-      return new FleetRenewal(key, store, fetcher, nodeId, leaseDuration, pollInterval, clock, timeouts,
-          listeners, backoff, rejectionLimit, redactor, scheduler);
-    }
-
-    private static ScheduledExecutorService newScheduler(TokenKey key) {
-      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "ctc-token-timer-" + THREAD_NUMBER.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
-      executor.setRemoveOnCancelPolicy(true);
-      executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-      return executor;
-    }
   }
 }

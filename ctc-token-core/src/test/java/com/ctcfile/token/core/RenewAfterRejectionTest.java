@@ -110,8 +110,8 @@ class RenewAfterRejectionTest {
 
       assertThatThrownBy(() -> manager.renewAfterRejection(v2))
           .isInstanceOfSatisfying(RenewalRateLimitedException.class, e -> {
-            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(e.getMessage()).contains("rejected").contains("10000 ms");
+            assertThat(e.retryAfter()).as("the default interval").isEqualTo(Duration.ofSeconds(60));
+            assertThat(e.getMessage()).contains("rejected").contains("60000 ms");
           });
       assertThat(manager.renewAfterRejectionAsync(v2).toCompletableFuture())
           .isCompletedExceptionally();
@@ -176,7 +176,7 @@ class RenewAfterRejectionTest {
   }
 
   @Test
-  void aNodeThatHealedFromAnotherNodesRenewalKeepsItsOwnFirstRenewal() {
+  void theRejectionLimitHoldsForTheWholeFleetNotPerNode() {
     InMemoryTokenStore shared = new InMemoryTokenStore(clock);
     try (TokenManager nodeA = Fixture.manager(transport, clock, shared);
         TokenManager nodeB = Fixture.manager(transport, clock, shared)) {
@@ -192,9 +192,15 @@ class RenewAfterRejectionTest {
       assertThat(aRenews.join()).isEqualTo(v2);
       assertThat(transport.sends()).isEqualTo(2);
 
-      AccessToken v3 = nodeB.renewAfterRejection(v2);
+      assertThatThrownBy(() -> nodeB.renewAfterRejection(v2))
+          .as("A's fetch after a rejection counts for B too: a 401 that is not about the token must not make"
+              + " every node fetch in turn")
+          .isInstanceOf(RenewalRateLimitedException.class);
+      assertThat(transport.sends()).isEqualTo(2);
 
-      assertThat(v3.version()).as("B fetched: its first renewal after rejection was not used up").isEqualTo(3);
+      clock.advance(Duration.ofSeconds(60));
+      assertThat(nodeB.renewAfterRejection(v2).version()).isEqualTo(3);
     }
   }
+
 }

@@ -1,4 +1,4 @@
-package com.ctcfile.token.core.internal;
+package com.ctcfile.token.core;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -8,19 +8,19 @@ import java.util.Optional;
  * five minutes and 20% of its lifetime. A configured value is capped at half the lifetime, so a short
  * token is not renewed back to back.
  */
-public final class RefreshPolicy {
+final class RefreshPolicy {
 
   static final Duration DEFAULT_CAP = Duration.ofMinutes(5);
 
   private final Duration configured;
 
   /** @param configured the refresh-ahead the user set, or {@code null} for the default */
-  public RefreshPolicy(Duration configured) {
+  RefreshPolicy(Duration configured) {
     this.configured = configured;
   }
 
   /** How long before expiry a token of {@code lifetime} is renewed. */
-  public Duration refreshAhead(Duration lifetime) {
+  Duration refreshAhead(Duration lifetime) {
     Duration half = lifetime.dividedBy(2);
     Duration wanted = Optional.ofNullable(configured).orElseGet(() -> min(DEFAULT_CAP, lifetime.dividedBy(5)));
     return min(wanted, half);

@@ -1,6 +1,7 @@
-package com.ctcfile.token.core.internal;
+package com.ctcfile.token.core;
 
 import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.TokenEventListener;
 import com.ctcfile.token.core.port.TokenKey;
 import java.lang.System.Logger.Level;
@@ -12,15 +13,26 @@ import java.util.function.Consumer;
  * Fans each event out to the user's listeners, isolating the manager from a listener that throws,
  * and writes the events worth an operator's attention to {@link System.Logger}. Nothing logged
  * carries a secret or a token value: events hold keys, versions and scrubbed exceptions only.
+ *
+ * <p>One instance per manager, hence per key: the warning about a foreign fetch is logged at most
+ * once a minute per key, however often the API rejects the token meanwhile.
  */
-public final class Listeners implements TokenEventListener {
+final class Listeners implements TokenEventListener {
 
-  private static final System.Logger LOG = System.getLogger("com.ctcfile.token");
+  static final System.Logger LOG = System.getLogger("com.ctcfile.token");
+  static final Duration FOREIGN_FETCH_WARNING_INTERVAL = Duration.ofMinutes(1);
 
   private final List<TokenEventListener> listeners;
+  private final TokenClock clock;
+  private final Duration rejectionInterval;
+  private final Object warned = new Object();
+  private boolean warnedOnce;
+  private long lastWarningNanos;
 
-  public Listeners(List<TokenEventListener> listeners) {
+  Listeners(List<TokenEventListener> listeners, TokenClock clock, Duration rejectionInterval) {
     this.listeners = List.copyOf(listeners);
+    this.clock = clock;
+    this.rejectionInterval = rejectionInterval;
   }
 
   @Override
@@ -49,7 +61,29 @@ public final class Listeners implements TokenEventListener {
 
   @Override
   public void foreignFetchSuspected(TokenKey key, long version) {
+    if (mayWarnNow()) {
+      LOG.log(Level.WARNING, () -> "token version " + version + " of clientId " + key.clientId() + " at "
+          + key.endpointAuthority() + " was rejected while it should still be valid, and no node sharing its"
+          + " store has fetched since it was published: something outside the fleet probably fetched a token"
+          + " with the same credentials, which invalidated it (or the API rejects it for another reason, such as"
+          + " the clientId's permissions). Check that every instance using this clientId shares the token store,"
+          + " that nothing calls the token endpoint directly (no curl of /oauth/accesstoken), and that scripts use"
+          + " 'ctc-token token' with --jdbc-url. The fleet renews, at most once per "
+          + rejectionInterval.toSeconds() + " s after rejections.");
+    }
     each(l -> l.foreignFetchSuspected(key, version));
+  }
+
+  private boolean mayWarnNow() {
+    synchronized (warned) {
+      long now = clock.nanoTime();
+      if (warnedOnce && now - lastWarningNanos < FOREIGN_FETCH_WARNING_INTERVAL.toNanos()) {
+        return false;
+      }
+      warnedOnce = true;
+      lastWarningNanos = now;
+      return true;
+    }
   }
 
   @Override

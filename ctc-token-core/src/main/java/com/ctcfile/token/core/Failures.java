@@ -1,14 +1,14 @@
-package com.ctcfile.token.core.internal;
+package com.ctcfile.token.core;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** Peels the wrappers {@code CompletableFuture} puts around the failure that actually happened. */
-public final class Failures {
+final class Failures {
 
   private Failures() {}
 
-  public static Throwable unwrap(Throwable t) {
+  static Throwable unwrap(Throwable t) {
     Throwable current = t;
     while ((current instanceof CompletionException || current instanceof ExecutionException)
         && current.getCause() != null) {

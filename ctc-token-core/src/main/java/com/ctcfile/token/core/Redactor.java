@@ -1,4 +1,4 @@
-package com.ctcfile.token.core.internal;
+package com.ctcfile.token.core;
 
 import com.ctcfile.token.CtcApiException;
 import com.ctcfile.token.CtcTokenException;
@@ -24,7 +24,7 @@ import java.util.function.BiFunction;
  * may echo it in an exception message. Rather than trust every adapter, core passes every failure
  * through {@link #scrub} before a caller, a listener or a log line sees it.
  */
-public final class Redactor {
+final class Redactor {
 
   static final String MASK = "<redacted>";
 
@@ -35,7 +35,7 @@ public final class Redactor {
   }
 
   /** Hides {@code secret} in its raw form and in the encoded forms it takes in a URI. */
-  public static Redactor forSecret(String secret) {
+  static Redactor forSecret(String secret) {
     Set<String> forms = new LinkedHashSet<>();
     forms.add(secret);
     String formEncoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
@@ -46,14 +46,14 @@ public final class Redactor {
   }
 
   /** This redactor also hiding {@code value}, for failures that happen while a token is in hand. */
-  public Redactor alsoHiding(String value) {
+  Redactor alsoHiding(String value) {
     List<String> more = new ArrayList<>(secrets);
     more.add(value);
     return new Redactor(List.copyOf(more));
   }
 
   /** {@code text} with every secret replaced by a mask. */
-  public String redact(String text) {
+  String redact(String text) {
     if (text == null) {
       return null;
     }
@@ -72,7 +72,7 @@ public final class Redactor {
    * exception's type where it is one of ours and its stack trace. Failures that are not ours are
    * wrapped by {@code wrapForeign} (message, scrubbed cause).
    */
-  public CtcTokenException scrub(Throwable failure, BiFunction<String, Throwable, CtcTokenException> wrapForeign) {
+  CtcTokenException scrub(Throwable failure, BiFunction<String, Throwable, CtcTokenException> wrapForeign) {
     Throwable root = Failures.unwrap(failure);
     if (root instanceof CtcTokenException && isClean(root, new IdentityHashMap<>())) {
       return (CtcTokenException) root;

@@ -1,4 +1,4 @@
-package com.ctcfile.token.core.internal;
+package com.ctcfile.token.core;
 
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenTransportException;
@@ -17,13 +17,17 @@ import java.util.concurrent.CompletionStage;
  * One fetch from the token endpoint: send, bound by the fetch timeout, decode by the wire rules, and
  * note when the request was sent, since expiry counts from that moment. Every failure comes out as a
  * scrubbed {@link CtcTokenException} subtype.
+ *
+ * <p>Core owns the deadline (docs/ARCHITECTURE.md, "Transport port"): when it passes, or when the
+ * returned future is cancelled (the manager closing), the transport's stage is cancelled, which the
+ * transport answers by aborting the exchange.
  */
-public final class TokenFetcher {
+final class TokenFetcher {
 
   /** A decoded reply and the moment its request was sent. */
-  public record Fetched(TokenReply reply, long sentAtNanos, Instant sentAt) {
+  record Fetched(TokenReply reply, long sentAtNanos, Instant sentAt) {
 
-    public long expiresAtNanos() {
+    long expiresAtNanos() {
       return sentAtNanos + reply.expiresIn().toNanos();
     }
   }
@@ -35,7 +39,7 @@ public final class TokenFetcher {
   private final TokenClock clock;
   private final Timeouts timeouts;
 
-  public TokenFetcher(Transport transport, TransportRequest request, Redactor redactor, TokenClock clock, Timeouts timeouts) {
+  TokenFetcher(Transport transport, TransportRequest request, Redactor redactor, TokenClock clock, Timeouts timeouts) {
     this.transport = transport;
     this.request = request;
     this.decoder = new TokenReplyDecoder(redactor::redact, request.maxBodyBytes());
@@ -44,7 +48,8 @@ public final class TokenFetcher {
     this.timeouts = timeouts;
   }
 
-  public CompletionStage<Fetched> fetch() {
+  /** Sends the token request; cancelling the returned future aborts the exchange. */
+  CompletableFuture<Fetched> fetch() {
     long sentAtNanos = clock.nanoTime();
     Instant sentAt = clock.instant();
     CompletionStage<TransportResponse> sent;
@@ -54,23 +59,32 @@ public final class TokenFetcher {
       sent = CompletableFuture.failedFuture(e);
     }
     Duration timeout = request.timeout();
-    return timeouts.within(sent, timeout, () -> new TokenTransportException(
-            "no reply from " + request.redactedUri() + " within " + timeout.toMillis() + " ms", null))
-        .handle((response, error) -> {
+    CompletableFuture<TransportResponse> exchange = sent.toCompletableFuture();
+    CompletableFuture<Fetched> result = new CompletableFuture<>();
+    timeouts.abortAfter(exchange, timeout, () -> new TokenTransportException("no reply from " + request.redactedUri()
+            + " within " + timeout.toMillis() + " ms (the fetch timeout)", 0, true, null))
+        .whenComplete((response, error) -> {
           if (error != null) {
-            throw redactor.scrub(error, (message, cause) -> new TokenTransportException(
-                "token request to " + request.redactedUri() + " failed: " + message, cause));
+            result.completeExceptionally(redactor.scrub(error, (message, cause) -> new TokenTransportException(
+                "token request to " + request.redactedUri() + " failed: " + message, cause)));
+            return;
           }
           try {
-            return new Fetched(decoder.decode(response), sentAtNanos, sentAt);
+            result.complete(new Fetched(decoder.decode(response), sentAtNanos, sentAt));
           } catch (RuntimeException rejected) {
-            throw redactor.scrub(rejected, CtcTokenException::new);
+            result.completeExceptionally(redactor.scrub(rejected, CtcTokenException::new));
           }
         });
+    result.whenComplete((fetched, error) -> {
+      if (result.isCancelled()) {
+        exchange.cancel(true);
+      }
+    });
+    return result;
   }
 
   /** The whole-fetch timeout. */
-  public Duration timeout() {
+  Duration timeout() {
     return request.timeout();
   }
 }
