@@ -4,8 +4,6 @@ import com.ctcfile.token.core.port.TokenClock;
 import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.core.port.TokenStore;
 import com.ctcfile.token.core.port.Transport;
-import com.ctcfile.token.core.port.TransportRequest;
-import com.ctcfile.token.core.wire.TokenRequestUri;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +37,8 @@ final class ManagerWiring {
   private final Duration fetchTimeout;
   private final FleetRenewal renewal;
   private final RenewalSpread spread;
+  private final Credentials credentials;
+  private final Runnable onClose;
 
   private ManagerWiring(TokenManagerBuilder b) {
     this.key = TokenKey.of(b.endpoint, b.clientId);
@@ -57,12 +57,11 @@ final class ManagerWiring {
         b.effectiveStoreTimeout(), b.effectiveSettlePeriod(), b.rejectionRenewalInterval);
     this.fetchTimeout = b.fetchTimeout;
     this.spread = new RenewalSpread(b.random, b.spreadFirstRenewal);
-    Redactor redactor = Redactor.forSecret(b.clientSecret);
-    TransportRequest request = new TransportRequest(TokenRequestUri.of(b.endpoint, b.clientId, b.clientSecret),
-        b.fetchTimeout, TransportRequest.DEFAULT_MAX_BODY_BYTES);
-    TokenFetcher fetcher = new TokenFetcher(transport, request, redactor, clock, timeouts);
+    this.onClose = b.onClose;
+    this.credentials = new Credentials(b.endpoint, b.clientId, b.clientSecret, b.fetchTimeout);
+    TokenFetcher fetcher = new TokenFetcher(transport, credentials, clock, timeouts);
     this.renewal = new FleetRenewal(new RenewalContext(key, settings, store, fetcher, clock, timeouts, listeners,
-        backoff, redactor, scheduler));
+        backoff, scheduler));
   }
 
   /** The parts of a manager built by {@code builder}, which {@link TokenManagerBuilder#check()} has validated. */
@@ -139,8 +138,13 @@ final class ManagerWiring {
     return spread;
   }
 
+  Credentials credentials() {
+    return credentials;
+  }
+
   /** Closes what the manager owns: its transport and store (unless lent), then its own timer thread. */
   void closeOwned() {
+    onClose.run();
     if (ownsTransportAndStore) {
       closeQuietly(transport);
       closeQuietly(store);

@@ -45,6 +45,17 @@ final class Redactor {
     return new Redactor(List.copyOf(forms));
   }
 
+  /** This redactor also hiding what {@code other} hides. */
+  Redactor alsoHiding(Redactor other) {
+    List<String> more = new ArrayList<>(secrets);
+    for (String secret : other.secrets) {
+      if (!more.contains(secret)) {
+        more.add(secret);
+      }
+    }
+    return new Redactor(List.copyOf(more));
+  }
+
   /** This redactor also hiding {@code value}, for failures that happen while a token is in hand. */
   Redactor alsoHiding(String value) {
     List<String> more = new ArrayList<>(secrets);

@@ -13,8 +13,12 @@ import java.util.concurrent.Executor;
  *     caller's event loop or an HTTP client's I/O thread, whatever thread the renewal continues on
  */
 record RenewalContext(TokenKey key, RenewalSettings settings, TokenStore store, TokenFetcher fetcher,
-    TokenClock clock, Timeouts timeouts, Listeners listener, Backoff backoff, Redactor redactor,
-    Executor storeCaller) {
+    TokenClock clock, Timeouts timeouts, Listeners listener, Backoff backoff, Executor storeCaller) {
+
+  /** The redactor hiding the client's secrets, current and past. */
+  Redactor redactor() {
+    return fetcher.redactor();
+  }
 
   String owner() {
     return settings.owner();

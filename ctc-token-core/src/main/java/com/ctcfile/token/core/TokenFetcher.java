@@ -33,23 +33,29 @@ final class TokenFetcher {
   }
 
   private final Transport transport;
-  private final TransportRequest request;
+  private final Credentials credentials;
   private final TokenReplyDecoder decoder;
-  private final Redactor redactor;
   private final TokenClock clock;
   private final Timeouts timeouts;
 
-  TokenFetcher(Transport transport, TransportRequest request, Redactor redactor, TokenClock clock, Timeouts timeouts) {
+  TokenFetcher(Transport transport, Credentials credentials, TokenClock clock, Timeouts timeouts) {
     this.transport = transport;
-    this.request = request;
-    this.decoder = new TokenReplyDecoder(redactor::redact, request.maxBodyBytes());
-    this.redactor = redactor;
+    this.credentials = credentials;
+    this.decoder = new TokenReplyDecoder(text -> credentials.redactor().redact(text),
+        TransportRequest.DEFAULT_MAX_BODY_BYTES);
     this.clock = clock;
     this.timeouts = timeouts;
   }
 
+  /** The redactor hiding the client's secrets, current and past. */
+  Redactor redactor() {
+    return credentials.redactor();
+  }
+
   /** Sends the token request; cancelling the returned future aborts the exchange. */
   CompletableFuture<Fetched> fetch() {
+    TransportRequest request = credentials.request();
+    Redactor redactor = credentials.redactor();
     long sentAtNanos = clock.nanoTime();
     Instant sentAt = clock.instant();
     CompletionStage<TransportResponse> sent;
@@ -85,6 +91,6 @@ final class TokenFetcher {
 
   /** The whole-fetch timeout. */
   Duration timeout() {
-    return request.timeout();
+    return credentials.request().timeout();
   }
 }

@@ -244,6 +244,21 @@ public final class TokenManager implements TokenProvider {
     }
   }
 
+  /** Whether {@link #close()} was called; a volatile read. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Whether this manager fetches with {@code secret}. */
+  boolean usesSecret(String secret) {
+    return wiring.credentials().uses(secret);
+  }
+
+  /** Fetches with {@code secret} from now on (the token held stays valid): a rotated client secret. */
+  void rotateSecret(String secret) {
+    wiring.credentials().rotate(secret);
+  }
+
   @Override
   public String toString() {
     Held held = current;

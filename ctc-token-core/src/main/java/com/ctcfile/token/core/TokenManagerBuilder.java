@@ -60,6 +60,7 @@ public final class TokenManagerBuilder {
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   boolean spreadFirstRenewal;
   boolean sharesResources;
+  Runnable onClose = () -> {};
 
   TokenManagerBuilder() {}
 
@@ -251,6 +252,35 @@ public final class TokenManagerBuilder {
   TokenManagerBuilder random(DoubleSupplier random) {
     this.random = Objects.requireNonNull(random, "random");
     return this;
+  }
+
+  /** A builder with this one's options, for one client of a registry; listeners are shared, not copied. */
+  TokenManagerBuilder copy() {
+    TokenManagerBuilder copy = new TokenManagerBuilder();
+    copy.endpoint = endpoint;
+    copy.clientId = clientId;
+    copy.clientSecret = clientSecret;
+    copy.transport = transport;
+    copy.store = store;
+    copy.fetchTimeout = fetchTimeout;
+    copy.refreshAhead = refreshAhead;
+    copy.leaseDuration = leaseDuration;
+    copy.pollInterval = pollInterval;
+    copy.storeTimeout = storeTimeout;
+    copy.settlePeriod = settlePeriod;
+    copy.rejectionRenewalInterval = rejectionRenewalInterval;
+    copy.backoffMin = backoffMin;
+    copy.backoffMax = backoffMax;
+    copy.clock = clock;
+    copy.scheduler = scheduler;
+    copy.listeners.addAll(listeners);
+    copy.nodeId = nodeId;
+    copy.allowInsecureHttp = allowInsecureHttp;
+    copy.random = random;
+    copy.spreadFirstRenewal = spreadFirstRenewal;
+    copy.sharesResources = sharesResources;
+    copy.onClose = onClose;
+    return copy;
   }
 
   /** Builds the manager. It fetches nothing until the first call. */
