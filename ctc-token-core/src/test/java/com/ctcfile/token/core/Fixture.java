@@ -1,6 +1,7 @@
 package com.ctcfile.token.core;
 
 import com.ctcfile.token.core.port.TokenStore;
+import com.ctcfile.token.core.port.Transport;
 import java.net.URI;
 import java.time.Duration;
 
@@ -13,7 +14,7 @@ final class Fixture {
 
   private Fixture() {}
 
-  static TokenManagerBuilder builder(ScriptedTransport transport) {
+  static TokenManagerBuilder builder(Transport transport) {
     return TokenManager.builder().endpoint(ENDPOINT).clientId(CLIENT_ID).clientSecret(SECRET).transport(transport);
   }
 
