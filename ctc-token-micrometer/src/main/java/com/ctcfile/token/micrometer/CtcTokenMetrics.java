@@ -63,7 +63,8 @@ import java.util.concurrent.atomic.LongAdder;
  * twice changes nothing. The price: the fetch timer has a count and a total time but no maximum or
  * histogram. A series (a combination of tag values) is registered the first time it happens; the
  * gauges of a manager are registered by {@link #monitor} and removed by {@link #forget} and
- * {@link #close}.
+ * {@link #close}. Use one {@code CtcTokenMetrics} for all managers of a registry: two would register
+ * the same meter ids, and Micrometer keeps the first one's.
  *
  * <p><b>Cost.</b> {@link TokenManager#token()} on a valid token raises no event, so nothing here runs
  * on the hot path; gauges call {@code status()}, which does no I/O, only when a registry reads them.
