@@ -1,33 +1,46 @@
 package com.ctcfile.token.architecture;
 
 import com.tngtech.archunit.core.domain.Dependency;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The named exceptions to "no adapter uses another" (DESIGN.md §2): wiring, not use. Each entry is
- * one class pair; nothing else crosses.
+ * The named exceptions to "no adapter uses another" (see the module table of docs/ARCHITECTURE.md):
+ * wiring, not use. Each entry is one configuration class of the Micronaut module and the classes of
+ * one optional module it may name; nothing else crosses.
  */
 final class AllowedCrossings {
 
-  /**
-   * origin class -> target class. The Micronaut factory creates a JdbcTokenStore when the application
-   * asks for one, guarded by {@code @Requires(classes = JdbcTokenStore.class)}; the bean definitions
-   * Micronaut generates for that factory name the class in that guard.
-   */
-  private static final String FACTORY = "com.ctcfile.token.transport.micronaut.JdbcTokenStoreFactory";
-  private static final String FACTORY_DEFINITIONS = "com.ctcfile.token.transport.micronaut.$JdbcTokenStoreFactory$";
+  private static final String MICRONAUT = "com.ctcfile.token.transport.micronaut.";
   private static final String STORE = "com.ctcfile.token.store.jdbc.JdbcTokenStore";
-  private static final Set<String> PAIRS = Set.of(
-      FACTORY + "->" + STORE,
-      FACTORY + "->" + STORE + "$Builder");
+  private static final String METRICS = "com.ctcfile.token.micrometer.CtcTokenMetrics";
+
+  /**
+   * A Micronaut factory that creates a {@code bean} of an optional module, guarded by
+   * {@code @Requires(classes = bean)}, may name {@code factoryTargets}; the bean definitions Micronaut
+   * generates for it ({@code $Factory$...Definition}) name the bean's class alone, in that guard, in
+   * their generic types and in their destroy hooks.
+   */
+  private record Crossing(String factory, String bean, Set<String> factoryTargets) {
+    boolean permits(String origin, String target) {
+      if (origin.equals(MICRONAUT + factory)) {
+        return factoryTargets.contains(target);
+      }
+      return origin.startsWith(MICRONAUT + "$" + factory + "$") && origin.endsWith("Definition") && target.equals(bean);
+    }
+  }
+
+  private static final List<Crossing> CROSSINGS = List.of(
+      // creates a JdbcTokenStore when the application asks for ctc.token.store=jdbc
+      new Crossing("JdbcTokenStoreFactory", STORE, Set.of(STORE, STORE + "$Builder")),
+      // binds the ctc.token.* meters when the application has a MeterRegistry bean
+      new Crossing("CtcTokenMetricsFactory", METRICS, Set.of(METRICS, METRICS + "$Builder")));
 
   private AllowedCrossings() {}
 
   static boolean permits(Dependency dependency) {
     String origin = dependency.getOriginClass().getName();
     String target = dependency.getTargetClass().getName();
-    boolean generatedForFactory = origin.startsWith(FACTORY_DEFINITIONS) && origin.endsWith("Definition")
-        && target.equals(STORE);
-    return PAIRS.contains(origin + "->" + target) || generatedForFactory;
+    return CROSSINGS.stream().anyMatch(crossing -> crossing.permits(origin, target));
   }
 }

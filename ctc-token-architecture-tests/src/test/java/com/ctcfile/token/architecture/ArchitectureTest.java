@@ -19,6 +19,10 @@ class ArchitectureTest {
   static final ArchRule coreDependsOnApiJdkAndGsonOnly = ModuleRules.CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY;
 
   @ArchTest
+  static final ArchRule micrometerModuleDependsOnCoreAndMicrometerOnly =
+      ModuleRules.MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY;
+
+  @ArchTest
   static final ArchRule gsonOnlyInTheWireCodec = ModuleRules.GSON_ONLY_IN_THE_WIRE_CODEC;
 
   @ArchTest

@@ -1,5 +1,7 @@
 package com.ctcfile.token.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -28,11 +30,12 @@ final class ModuleRules {
   static final String VERTX = "com.ctcfile.token.transport.vertx..";
   static final String MICRONAUT = "com.ctcfile.token.transport.micronaut..";
   static final String JDBC = "com.ctcfile.token.store.jdbc..";
+  static final String MICROMETER = "com.ctcfile.token.micrometer..";
   static final String CLI = "com.ctcfile.token.cli..";
   static final String BENCHMARKS = "com.ctcfile.token.benchmarks..";
 
   /** Modules that plug one technology into core; none may use another. */
-  static final List<String> ADAPTERS = List.of(HTTPCLIENT5, VERTX, MICRONAUT, JDBC);
+  static final List<String> ADAPTERS = List.of(HTTPCLIENT5, VERTX, MICRONAUT, JDBC, MICROMETER);
 
   private static final String[] HTTP_STACKS_AND_SQL = {
       "org.apache.hc..", "io.vertx..", "io.micronaut..", "io.netty..", "okhttp3..", "java.net.http..",
@@ -51,6 +54,13 @@ final class ModuleRules {
   static final ArchRule CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY = classes().that().resideInAPackage(CORE)
       .should().onlyDependOnClassesThat().resideInAnyPackage("java..", API, CORE, "com.google.gson..")
       .because("core may depend on api and, for the wire codec, Gson; nothing else");
+
+  static final ArchRule MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY = classes().that()
+      .resideInAPackage(MICROMETER)
+      .should().onlyDependOnClassesThat(resideInAnyPackage("java..", API, CORE, MICROMETER, "io.micrometer..")
+          .and(not(resideInAnyPackage(HTTP_STACKS_AND_SQL))))
+      .because("the Micrometer module shows core's events and status as meters: it brings Micrometer and nothing"
+          + " else, and never an HTTP stack or a database");
 
   static final ArchRule GSON_ONLY_IN_THE_WIRE_CODEC = noClasses().that().resideOutsideOfPackage(WIRE)
       .should().dependOnClassesThat().resideInAPackage("com.google.gson..")
@@ -88,7 +98,7 @@ final class ModuleRules {
 
   static List<ArchRule> all() {
     return List.of(API_USES_THE_JDK_ONLY, CORE_SEES_NO_HTTP_STACK_OR_SQL, CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY,
-        GSON_ONLY_IN_THE_WIRE_CODEC, TESTKIT_USES_NO_ADAPTER, NO_ADAPTER_USES_ANOTHER,
+        MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY, GSON_ONLY_IN_THE_WIRE_CODEC, TESTKIT_USES_NO_ADAPTER, NO_ADAPTER_USES_ANOTHER,
         NO_LIBRARY_MODULE_USES_A_COMPOSITION_ROOT, NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES, NO_PACKAGE_CYCLES,
         NO_IMPL_NAMES, NO_GRAB_BAG_PACKAGES);
   }

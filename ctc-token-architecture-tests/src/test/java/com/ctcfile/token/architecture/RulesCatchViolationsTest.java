@@ -6,9 +6,11 @@ import com.ctcfile.token.cli.archfixture.Cli;
 import com.ctcfile.token.core.archfixture.LeakyCore;
 import com.ctcfile.token.core.archfixture.cycle.a.First;
 import com.ctcfile.token.core.archfixture.cycle.b.Second;
+import com.ctcfile.token.micrometer.archfixture.LeakyMeters;
 import com.ctcfile.token.store.jdbc.archfixture.JdbcThing;
 import com.ctcfile.token.transport.httpclient5.archfixture.CrossingAdapter;
 import com.ctcfile.token.transport.httpclient5.archfixture.TransportImpl;
+import com.ctcfile.token.transport.micronaut.archfixture.MetricsOutsideTheFactory;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class RulesCatchViolationsTest {
 
   private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
-      LeakyCore.class, Cli.class, JdbcThing.class, CrossingAdapter.class, TransportImpl.class, First.class, Second.class);
+      LeakyCore.class, Cli.class, JdbcThing.class, CrossingAdapter.class, TransportImpl.class, First.class, Second.class,
+      LeakyMeters.class, MetricsOutsideTheFactory.class);
 
   private static void assertCaught(ArchRule rule, String offender) {
     assertThatThrownBy(() -> rule.check(FIXTURES)).isInstanceOf(AssertionError.class)
@@ -43,6 +46,17 @@ class RulesCatchViolationsTest {
   @Test
   void anAdapterUsingAnotherIsCaught() {
     assertCaught(ModuleRules.NO_ADAPTER_USES_ANOTHER, "JdbcThing");
+  }
+
+  @Test
+  void theMicrometerModuleUsingSqlOrAnotherModuleIsCaught() {
+    assertCaught(ModuleRules.MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY, "java.sql.Connection");
+    assertCaught(ModuleRules.MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY, "FakeCtcServer");
+  }
+
+  @Test
+  void aMicronautClassOtherThanTheMetricsFactoryUsingTheMicrometerModuleIsCaught() {
+    assertCaught(ModuleRules.NO_ADAPTER_USES_ANOTHER, "MetricsOutsideTheFactory");
   }
 
   @Test

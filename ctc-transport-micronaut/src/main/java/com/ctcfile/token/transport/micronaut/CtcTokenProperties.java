@@ -41,6 +41,8 @@ public class CtcTokenProperties {
   private String store = STORE_MEMORY;
   private FilterProperties filter = new FilterProperties();
   private JdbcProperties jdbc = new JdbcProperties();
+  private HealthProperties health = new HealthProperties();
+  private MetricsProperties metrics = new MetricsProperties();
 
   /** {@code ctc.token.endpoint}: the CTC site, e.g. {@code https://coresite.ctcfile.com}. Required. */
   public String getEndpoint() {
@@ -135,6 +137,24 @@ public class CtcTokenProperties {
     this.jdbc = jdbc;
   }
 
+  /** {@code ctc.token.health.*}. */
+  public HealthProperties getHealth() {
+    return health;
+  }
+
+  public void setHealth(HealthProperties health) {
+    this.health = health;
+  }
+
+  /** {@code ctc.token.metrics.*}. */
+  public MetricsProperties getMetrics() {
+    return metrics;
+  }
+
+  public void setMetrics(MetricsProperties metrics) {
+    this.metrics = metrics;
+  }
+
   /** {@link #getEndpoint()} as a URI; call {@link #validate()} first. */
   public URI endpointUri() {
     return URI.create(endpoint.trim());
@@ -193,7 +213,8 @@ public class CtcTokenProperties {
     return "CtcTokenProperties{endpoint=" + endpoint + ", clientId=" + clientId + ", clientSecret="
         + (clientSecret == null ? "unset" : "<redacted>") + ", refreshAhead=" + refreshAhead + ", fetchTimeout="
         + fetchTimeout + ", leaseDuration=" + leaseDuration + ", allowInsecureHttp=" + allowInsecureHttp
-        + ", store=" + store + ", filter=" + filter + ", jdbc=" + jdbc + "}";
+        + ", store=" + store + ", filter=" + filter + ", jdbc=" + jdbc + ", health=" + health + ", metrics=" + metrics
+        + "}";
   }
 
   static ConfigurationException invalid(String property, String problem) {
@@ -338,6 +359,71 @@ public class CtcTokenProperties {
     @Override
     public String toString() {
       return "{tableName=" + tableName + ", createTable=" + createTable + ", dataSource=" + dataSource + "}";
+    }
+  }
+
+  /**
+   * {@code ctc.token.health.*}: the {@code ctc-token} health indicator, present when
+   * micronaut-management is on the class path.
+   */
+  @ConfigurationProperties("health")
+  public static class HealthProperties {
+    /** The property that switches the health indicator off. */
+    public static final String ENABLED = PREFIX + ".health.enabled";
+
+    private boolean enabled = true;
+
+    /** {@code ctc.token.health.enabled}: whether the {@code ctc-token} health indicator is installed. Default true. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    @Override
+    public String toString() {
+      return "{enabled=" + enabled + "}";
+    }
+  }
+
+  /**
+   * {@code ctc.token.metrics.*}: the {@code ctc.token.*} meters, bound when ctc-token-micrometer is on
+   * the class path and the application has a {@code MeterRegistry} bean.
+   */
+  @ConfigurationProperties("metrics")
+  public static class MetricsProperties {
+    /** The property that switches the meters off. */
+    public static final String ENABLED = PREFIX + ".metrics.enabled";
+
+    private boolean enabled = true;
+    private boolean hashClientIds;
+
+    /** {@code ctc.token.metrics.enabled}: whether the meters are bound. Default true. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * {@code ctc.token.metrics.hash-client-ids}: tag meters with the first 8 hex digits of the
+     * clientId's SHA-256 instead of the clientId. Default false.
+     */
+    public boolean isHashClientIds() {
+      return hashClientIds;
+    }
+
+    public void setHashClientIds(boolean hashClientIds) {
+      this.hashClientIds = hashClientIds;
+    }
+
+    @Override
+    public String toString() {
+      return "{enabled=" + enabled + ", hashClientIds=" + hashClientIds + "}";
     }
   }
 }
