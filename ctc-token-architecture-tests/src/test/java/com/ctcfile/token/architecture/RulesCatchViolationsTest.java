@@ -61,7 +61,7 @@ class RulesCatchViolationsTest {
 
   @Test
   void anotherModulesInternalsAreCaught() {
-    assertCaught(ModuleRules.NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES, "com.ctcfile.token.core.internal.Backoff");
+    assertCaught(ModuleRules.NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES, "com.ctcfile.token.core.internal.archfixture.InternalThing");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.ctcfile.token.cli;
 
+import com.ctcfile.token.core.TokenStatus;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
 import java.io.PrintWriter;
@@ -87,10 +88,11 @@ final class StatusCommand implements Callable<Integer> {
     out.println("version     " + row.version() + (row.version() == 0 ? " (no token published yet)" : ""));
     if (row.value().isPresent()) {
       Duration expiresIn = row.expiresIn();
+      // the wording of TokenStatus, so the command and a manager's status line read alike
       String validity = expiresIn.isNegative() || expiresIn.isZero()
-          ? "expired " + DurationText.of(expiresIn) + " ago"
-          : "valid, expires in " + DurationText.of(expiresIn);
-      out.println("token       " + validity + " (lifetime " + DurationText.of(row.lifetime()) + "), "
+          ? TokenStatus.State.EXPIRED.words() + " " + TokenStatus.describe(expiresIn) + " ago"
+          : TokenStatus.State.VALID.words() + ", expires in " + TokenStatus.describe(expiresIn);
+      out.println("token       " + validity + " (lifetime " + TokenStatus.describe(row.lifetime()) + "), "
           + row.value().get().length() + " characters, type " + row.type()
           + (showToken ? "" : "; --show-token prints it"));
       if (showToken) {
@@ -98,13 +100,17 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     out.println("lease       " + (row.isLeased()
-        ? "held by " + row.leaseOwner().orElse("?") + ", " + DurationText.of(row.leaseExpiresIn()) + " left"
+        ? "held by " + row.leaseOwner().orElse("?") + ", " + TokenStatus.describe(row.leaseExpiresIn()) + " left"
         : "none"));
     out.println("last error  " + row.lastError()
         .map(code -> code + (row.nextAttemptIn().compareTo(Duration.ZERO) > 0
-            ? ", next attempt in " + DurationText.of(row.nextAttemptIn())
+            ? ", next attempt in " + TokenStatus.describe(row.nextAttemptIn())
             : ", no wait before the next attempt"))
         .orElse("none"));
+    if (row.isSettling()) {
+      out.println("settling    " + TokenStatus.describe(row.settleIn()) + " left: a fetch of unknown outcome may"
+          + " still be answered, no node fetches before then");
+    }
   }
 
   private boolean defaultStoreExists() {

@@ -12,8 +12,8 @@ final class StoreOptions {
   @Option(names = "--jdbc-url", paramLabel = "URL",
       description = {"The database the fleet shares its token in, e.g. jdbc:postgresql://db:5432/app or"
           + " jdbc:mariadb://db:3306/app (drivers for H2, PostgreSQL and MariaDB are included).",
-          "Default: an H2 file in ~/.ctc-token (or $CTC_TOKEN_HOME), so that repeated calls on this machine"
-              + " reuse one token."})
+          "Without it: an H2 file in ~/.ctc-token (or $CTC_TOKEN_HOME) that only this machine sees; 'token'"
+              + " then needs --local-store, since a fetch there invalidates the token of any fleet on the clientId."})
   String jdbcUrl;
 
   @Option(names = "--jdbc-user", paramLabel = "USER", description = "The database user.")

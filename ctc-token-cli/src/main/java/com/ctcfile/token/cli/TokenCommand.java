@@ -44,14 +44,16 @@ import picocli.CommandLine;
     footerHeading = "%nExamples:%n",
     footer = {
         "  export CTC_CLIENT_SECRET=...        # or --client-secret-file ~/.ctc-secret",
-        "  AUTH=$(ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id --header)",
+        "  AUTH=$(ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id --header \\",
+        "      --jdbc-url jdbc:postgresql://db:5432/app --jdbc-user app)   # with CTC_JDBC_PASSWORD set",
         "  curl -H \"Authorization: $AUTH\" https://coresite.ctcfile.com/api/...",
-        "  ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id --json \\",
-        "      --jdbc-url jdbc:postgresql://db:5432/app --jdbc-user app   # with CTC_JDBC_PASSWORD set"},
+        "  ctc-token token --endpoint https://coresite.ctcfile.com --client-id my-id --json --local-store",
+        "      # only when no service shares the clientId: the token lives in ~/.ctc-token"},
     exitCodeListHeading = "%nExit status:%n")
 final class TokenCommand implements Callable<Integer> {
 
   static final String SECRET_VARIABLE = "CTC_CLIENT_SECRET";
+  static final String LOCAL_STORE_VARIABLE = "CTC_TOKEN_LOCAL_STORE";
 
   private final CliEnvironment environment;
   private final Redactions redactions;
@@ -83,6 +85,12 @@ final class TokenCommand implements Callable<Integer> {
   @Mixin
   StoreOptions store;
 
+  @Option(names = "--local-store",
+      description = {"Without --jdbc-url, keep the token in an H2 file that only this machine sees (~/.ctc-token,"
+          + " or $CTC_TOKEN_HOME). Needed on purpose, or with the environment variable " + LOCAL_STORE_VARIABLE
+          + "=true: a fetch into a private store invalidates the token of every service on the same clientId."})
+  boolean localStore;
+
   @Mixin
   CommonOptions common;
 
@@ -104,6 +112,7 @@ final class TokenCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine command = spec.commandLine();
     URI uri = endpoint.endpoint(command);
+    requireAStoreChoice(command);
     String secret = SecretInput.read(command, environment, secretFile, "--client-secret-file", SECRET_VARIABLE,
             redactions)
         .orElseThrow(() -> new ParameterException(command, "no client secret: set the environment variable "
@@ -114,6 +123,20 @@ final class TokenCommand implements Callable<Integer> {
       print(command.getOut(), token);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The fleet's database, or an explicit choice of a private store: a fetch into a store the fleet
+   * does not read invalidates the token every service on the clientId is using.
+   */
+  private void requireAStoreChoice(CommandLine command) {
+    boolean chosen = store.jdbcUrl != null || localStore
+        || environment.variable(LOCAL_STORE_VARIABLE).map("true"::equalsIgnoreCase).orElse(false);
+    if (!chosen) {
+      throw new ParameterException(command, "no --jdbc-url: give the database the fleet shares its token in;"
+          + " a token fetched into a store only this machine sees invalidates the token of every service on"
+          + " this clientId. If none shares it, say so with --local-store (or " + LOCAL_STORE_VARIABLE + "=true)");
+    }
   }
 
   private TokenManager manager(CommandLine command, URI uri, String secret, SharedStore shared) {

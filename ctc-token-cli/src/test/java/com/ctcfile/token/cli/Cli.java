@@ -20,8 +20,16 @@ final class Cli {
   private final Path storeHome;
   private InputStream stdin = new ByteArrayInputStream(new byte[0]);
 
+  /** A run whose store lives in {@code storeHome}, a private store the tests choose on purpose. */
   Cli(Path storeHome) {
     this.storeHome = storeHome;
+    variables.put(TokenCommand.LOCAL_STORE_VARIABLE, "true");
+  }
+
+  /** Without the environment's choice of a private store, as a user who has not made it. */
+  Cli withoutLocalStoreChoice() {
+    variables.remove(TokenCommand.LOCAL_STORE_VARIABLE);
+    return this;
   }
 
   Cli env(String name, String value) {

@@ -31,7 +31,7 @@ class StatusCommandTest {
 
   private void fetchOnce(String secret) {
     new Cli(home).env("CTC_CLIENT_SECRET", secret)
-        .run("token", "--endpoint", server.endpoint().toString(), "--client-id", server.clientId());
+        .run("token", "--endpoint", server.endpoint().toString(), "--client-id", server.clientId(), "--local-store");
   }
 
   @Test

@@ -165,6 +165,27 @@ class TokenCommandTest {
   }
 
   @Test
+  void withoutTheFleetsDatabaseOrAnExplicitLocalStoreNothingIsFetched() {
+    Cli.Result result = new Cli(home).withoutLocalStoreChoice().env("CTC_CLIENT_SECRET", server.clientSecret())
+        .run("token", "--endpoint", server.endpoint().toString(), "--client-id", server.clientId());
+
+    assertThat(result.status()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err().lines()).hasSize(1);
+    assertThat(result.err()).contains("--jdbc-url").contains("--local-store").contains("CTC_TOKEN_LOCAL_STORE")
+        .contains("invalidates the token");
+    assertThat(server.tokenRequests()).isZero();
+  }
+
+  @Test
+  void anExplicitLocalStoreIsAllowed() {
+    Cli.Result result = new Cli(home).withoutLocalStoreChoice().env("CTC_CLIENT_SECRET", server.clientSecret())
+        .run("token", "--endpoint", server.endpoint().toString(), "--client-id", server.clientId(), "--local-store");
+
+    assertThat(result.status()).as(result.toString()).isZero();
+    assertThat(result.out()).isEqualTo(server.currentToken().orElseThrow() + System.lineSeparator());
+  }
+
+  @Test
   void aMissingOptionIsAUsageError() {
     Cli.Result result = cli().run("token", "--client-id", "x");
 

@@ -191,31 +191,32 @@ public final class TokenStatus {
   }
 
   /**
-   * A duration as the status line writes it: {@code 59m 58s}, {@code 12.4 s}, {@code 350 ms},
-   * {@code 2h 5m}, {@code 3d 4h}.
+   * A duration as every ctc-token tool writes it for people: {@code 850 ms}, {@code 2.4 s},
+   * {@code 3 s}, {@code 59m 58s}, {@code 5m}, {@code 2h 5m}, {@code 1h}, {@code 3d 4h}. The sign is
+   * dropped: callers say "in" or "ago".
    */
   public static String describe(Duration duration) {
-    long millis = Math.abs(duration.toMillis());
-    String sign = duration.isNegative() ? "-" : "";
+    Duration d = duration.abs();
+    long millis = d.toMillis();
     if (millis < 1000) {
-      return sign + millis + " ms";
+      return millis + " ms";
     }
     if (millis < 60_000) {
       long tenths = (millis + 50) / 100;
-      return sign + (tenths / 10) + "." + (tenths % 10) + " s";
+      return tenths % 10 == 0 ? (tenths / 10) + " s" : (tenths / 10) + "." + (tenths % 10) + " s";
     }
-    long seconds = millis / 1000;
+    long seconds = d.getSeconds();
     long days = seconds / 86_400;
     long hours = seconds % 86_400 / 3600;
     long minutes = seconds % 3600 / 60;
     long secs = seconds % 60;
     if (days > 0) {
-      return sign + days + "d " + hours + "h";
+      return hours == 0 ? days + "d" : days + "d " + hours + "h";
     }
     if (hours > 0) {
-      return sign + hours + "h " + minutes + "m";
+      return minutes == 0 ? hours + "h" : hours + "h " + minutes + "m";
     }
-    return sign + minutes + "m " + secs + "s";
+    return secs == 0 ? minutes + "m" : minutes + "m " + secs + "s";
   }
 
   /** Assembles a snapshot; the manager fills it under its lock. */

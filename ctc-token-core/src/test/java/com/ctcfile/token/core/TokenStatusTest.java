@@ -134,6 +134,10 @@ class TokenStatusTest {
     assertThat(TokenStatus.describe(Duration.ofSeconds(3598))).isEqualTo("59m 58s");
     assertThat(TokenStatus.describe(Duration.ofMinutes(125))).isEqualTo("2h 5m");
     assertThat(TokenStatus.describe(Duration.ofHours(76))).isEqualTo("3d 4h");
-    assertThat(TokenStatus.describe(Duration.ofSeconds(-5))).isEqualTo("-5.0 s");
+    assertThat(TokenStatus.describe(Duration.ofMillis(2_400))).isEqualTo("2.4 s");
+    assertThat(TokenStatus.describe(Duration.ofSeconds(3))).isEqualTo("3 s");
+    assertThat(TokenStatus.describe(Duration.ofMinutes(5))).isEqualTo("5m");
+    assertThat(TokenStatus.describe(Duration.ofHours(1))).isEqualTo("1h");
+    assertThat(TokenStatus.describe(Duration.ofSeconds(-5))).as("callers say in or ago").isEqualTo("5 s");
   }
 }

@@ -1,6 +1,6 @@
 package com.ctcfile.token.cli.demo;
 
-import com.ctcfile.token.cli.DurationText;
+import com.ctcfile.token.core.TokenStatus;
 import com.ctcfile.token.cli.demo.NodeStats.NodeTally;
 import com.ctcfile.token.testkit.FakeCtcServer;
 import com.zaxxer.hikari.HikariConfig;
@@ -165,7 +165,7 @@ public final class Demo {
       out.println();
     }
     if (!stopped) {
-      out.println("(some callers were still in a call " + DurationText.of(STOP_GRACE) + " after the end)");
+      out.println("(some callers were still in a call " + TokenStatus.describe(STOP_GRACE) + " after the end)");
     }
     return new Summary(settings, elapsed, tallies, issued, server.accepted(), server.rejected());
   }
@@ -206,9 +206,9 @@ public final class Demo {
     out.println();
     out.println("  token server    FakeCtcServer at " + server.endpoint()
         + ", strict: every fetch invalidates the previous token");
-    out.println("  token lifetime  " + DurationText.of(settings.lifetime()) + "; renewed "
-        + DurationText.of(settings.refreshAhead()) + " before expiry (the default, 20 %), so one renewal cycle is "
-        + DurationText.of(settings.cycle()));
+    out.println("  token lifetime  " + TokenStatus.describe(settings.lifetime()) + "; renewed "
+        + TokenStatus.describe(settings.refreshAhead()) + " before expiry (the default, 20 %), so one renewal cycle is "
+        + TokenStatus.describe(settings.cycle()));
     out.println("  shared store    H2 file " + directory.resolve("tokens") + ", table " + TABLE
         + "; each node has its own JdbcTokenStore on one pool");
     out.println("  nodes           httpclient5  Apache HttpClient 5 classic client + CtcBearerAuth");
@@ -216,7 +216,7 @@ public final class Demo {
     out.println("                  micronaut    Micronaut 4 @Client + CtcBearerFilter, from ctc.token.* properties"
         + " (store=jdbc)");
     out.println("  load            " + settings.callersPerNode() + " callers per node on GET /api/protected, "
-        + DurationText.of(settings.pause()) + " between calls, for " + DurationText.of(settings.duration()));
+        + TokenStatus.describe(settings.pause()) + " between calls, for " + TokenStatus.describe(settings.duration()));
     out.println();
     out.flush();
   }

@@ -1,6 +1,6 @@
 package com.ctcfile.token.cli.demo;
 
-import com.ctcfile.token.cli.DurationText;
+import com.ctcfile.token.core.TokenStatus;
 import com.ctcfile.token.cli.demo.NodeStats.NodeTally;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -80,9 +80,9 @@ final class Summary {
         + (rejected == 0 ? "" : healed == rejected && seen401 == rejected
             ? " (each one healed by the node's bearer integration, which replayed the call with the new token)"
             : " (the nodes healed " + count(healed) + " of them)"));
-    out.println("renewal cycle = lifetime " + DurationText.of(settings.lifetime()) + " " + symbols.minus()
-        + " refreshAhead " + DurationText.of(settings.refreshAhead()) + " = " + DurationText.of(settings.cycle())
-        + "; the run took " + DurationText.of(elapsed) + " = " + cycles() + " whole cycles");
+    out.println("renewal cycle = lifetime " + TokenStatus.describe(settings.lifetime()) + " " + symbols.minus()
+        + " refreshAhead " + TokenStatus.describe(settings.refreshAhead()) + " = " + TokenStatus.describe(settings.cycle())
+        + "; the run took " + TokenStatus.describe(elapsed) + " = " + cycles() + " whole cycles");
     List<String> failed = new ArrayList<>();
     boolean fetchesOk = issued <= allowedFetches();
     out.println("  fetches " + issued + " " + (fetchesOk ? symbols.atMost() : ">") + " cycles+1 = "
