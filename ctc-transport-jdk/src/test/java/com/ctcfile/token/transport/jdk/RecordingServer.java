@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,16 +20,20 @@ import java.util.stream.Collectors;
 
 /**
  * A plain HTTP server on 127.0.0.1 that records every request: a second host that must never see
- * the token, or a configured host that redirects or rejects on demand. Answers 200
- * {@code recorded} unless told otherwise. Thread-safe.
+ * the token, a configured host that redirects or rejects on demand, or an HTTP proxy (a client sends
+ * it the absolute URI of any host, with no DNS lookup), so that tests can use host names of their
+ * own. Answers 200 {@code recorded} unless told otherwise. Thread-safe.
  */
 final class RecordingServer implements AutoCloseable {
 
   /** The header the tests send to show that a replay keeps the request's headers. */
   static final String ORDER_HEADER = "X-Order-Id";
 
-  /** One request as received; {@code authorization} and {@code orderId} are null when absent. */
-  record Seen(String method, String path, String authorization, String orderId, String body) {}
+  /**
+   * One request as received: {@code target} is the request line's URI, absolute when sent to a proxy;
+   * {@code authorization} and {@code orderId} are null when absent.
+   */
+  record Seen(String method, String target, String authorization, String orderId, String body) {}
 
   private final HttpServer http;
   private final ExecutorService threads = Executors.newFixedThreadPool(8, task -> {
@@ -78,6 +83,11 @@ final class RecordingServer implements AutoCloseable {
     return List.copyOf(seen);
   }
 
+  /** As a proxy for {@code HttpClient.Builder.proxy(..)}. */
+  ProxySelector asProxy() {
+    return ProxySelector.of(http.getAddress());
+  }
+
   /** The Authorization header of each request so far, "none" for a request without. */
   List<String> authorizations() {
     return seen.stream().map(s -> s.authorization() == null ? "none" : s.authorization()).collect(Collectors.toList());
@@ -95,7 +105,7 @@ final class RecordingServer implements AutoCloseable {
       try (InputStream in = exchange.getRequestBody()) {
         body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+      seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
           exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst(ORDER_HEADER),
           body));
       URI target = redirectTo;
