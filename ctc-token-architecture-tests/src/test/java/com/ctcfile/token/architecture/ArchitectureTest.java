@@ -19,6 +19,9 @@ class ArchitectureTest {
   static final ArchRule coreDependsOnApiJdkAndGsonOnly = ModuleRules.CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY;
 
   @ArchTest
+  static final ArchRule jdkTransportUsesCoreAndTheJdkOnly = ModuleRules.JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY;
+
+  @ArchTest
   static final ArchRule gsonOnlyInTheWireCodec = ModuleRules.GSON_ONLY_IN_THE_WIRE_CODEC;
 
   @ArchTest

@@ -96,6 +96,23 @@ class CtcBearerHttpClientSendAsyncTest extends BearerHttpClientBehaviour {
     assertThat(server.accepted()).as("requests that reached the API: the later call's only").isEqualTo(1);
   }
 
+  @Test
+  @DisplayName("cancelling the future of a call in flight aborts its exchange and closes the connection")
+  void cancelInFlightClosesTheConnection() throws Exception {
+    try (HoldingServer api = HoldingServer.withoutReply()) {
+      CtcBearerHttpClient client = bearer().host(api.uri("").getAuthority()).build(wrappedClient());
+      CompletableFuture<HttpResponse<String>> reply =
+          client.sendAsync(get(api.uri("/orders")), HttpResponse.BodyHandlers.ofString());
+      String head = api.requestHead().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(head).contains("Authorization: " + currentAuthorization());
+
+      reply.cancel(true);
+
+      api.closedByClient().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(reply).isCancelled();
+    }
+  }
+
   /** Passes on the non-blocking methods; a blocking call from sendAsync fails the test. */
   private static final class NonBlockingOnly implements TokenProvider {
     private final TokenProvider tokens;

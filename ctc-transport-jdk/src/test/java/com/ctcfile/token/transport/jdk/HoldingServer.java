@@ -46,6 +46,12 @@ final class HoldingServer implements AutoCloseable {
     return new HoldingServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"access_t");
   }
 
+  /** Sends a 200 head announcing {@code contentLength} bytes of body and none of them, then stalls. */
+  static HoldingServer withHeadOnly(long contentLength) {
+    return new HoldingServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + contentLength
+        + "\r\n\r\n");
+  }
+
   URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + socket.getLocalPort() + pathAndQuery);
   }

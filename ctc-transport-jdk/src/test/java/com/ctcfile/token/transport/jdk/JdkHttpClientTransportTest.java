@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.ctcfile.token.TokenProtocolException;
 import com.ctcfile.token.TokenTransportException;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
 import com.ctcfile.token.core.wire.TokenRequestUri;
-import com.ctcfile.token.testkit.Fault;
 import com.ctcfile.token.testkit.TransportContractTest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -254,15 +254,18 @@ class JdkHttpClientTransportTest extends TransportContractTest {
   }
 
   @Test
-  @DisplayName("a reply announcing a longer Content-Length than the limit is refused before its body is read")
+  @DisplayName("a reply announcing a longer Content-Length than the limit is refused before a byte of its body arrives, and its connection dropped")
   void refusesALongContentLengthUnread() throws Exception {
-    server().enqueue(Fault.reply(200, "application/json", new byte[2000]));
-    try (JdkHttpClientTransport transport = JdkHttpClientTransport.create()) {
-      Throwable failure = failureOf(transport, new TransportRequest(tokenRequestUri(), Duration.ofSeconds(10), 1000));
+    try (HoldingServer holding = HoldingServer.withHeadOnly(1001);
+        JdkHttpClientTransport transport = JdkHttpClientTransport.create()) {
+      URI uri = TokenRequestUri.of(holding.uri(""), CLIENT_ID, CLIENT_SECRET);
 
-      assertThat(failure).isInstanceOf(com.ctcfile.token.TokenProtocolException.class)
-          .hasMessageContaining("exceeds 1000 bytes");
+      // the body never comes: only a transport that judges the head alone fails before the timeout
+      Throwable failure = failureOf(transport, new TransportRequest(uri, Duration.ofMinutes(5), 1000));
+
+      assertThat(failure).isInstanceOf(TokenProtocolException.class).hasMessageContaining("exceeds 1000 bytes");
       assertNoSecretIn(failure);
+      holding.closedByClient().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
