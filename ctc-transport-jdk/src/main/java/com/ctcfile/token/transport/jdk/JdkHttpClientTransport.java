@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p><b>Two ways to make one.</b> {@link #create()} and {@link #builder()} build a client of the
- * transport's own: no redirects, HTTP/1.1, connect timeout 5 s unless configured, no proxy, and an
+ * transport's own: no redirects, HTTP/1.1, connect timeout 5 s unless configured, the JVM's default
+ * proxy selector (the {@code https.proxyHost} and {@code http.proxyHost} system properties), and an
  * executor of daemon threads named {@code ctc-token-jdk-<n>-<m>} (idle ones end after a minute).
  * {@link #close()} shuts that executor down; on Java 21 and later it also shuts the client down. On
  * Java 17, which has no way to close an {@code HttpClient}, the client's own selector thread
