@@ -11,6 +11,7 @@ import com.ctcfile.token.store.jdbc.archfixture.JdbcThing;
 import com.ctcfile.token.transport.httpclient5.archfixture.CrossingAdapter;
 import com.ctcfile.token.transport.httpclient5.archfixture.TransportImpl;
 import com.ctcfile.token.transport.micronaut.archfixture.MetricsOutsideTheFactory;
+import com.ctcfile.token.transport.jdk.archfixture.JdkAdapterWithALibrary;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
@@ -21,7 +22,7 @@ class RulesCatchViolationsTest {
 
   private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
       LeakyCore.class, Cli.class, JdbcThing.class, CrossingAdapter.class, TransportImpl.class, First.class, Second.class,
-      LeakyMeters.class, MetricsOutsideTheFactory.class);
+      LeakyMeters.class, MetricsOutsideTheFactory.class, JdkAdapterWithALibrary.class);
 
   private static void assertCaught(ArchRule rule, String offender) {
     assertThatThrownBy(() -> rule.check(FIXTURES)).isInstanceOf(AssertionError.class)
@@ -36,6 +37,11 @@ class RulesCatchViolationsTest {
   @Test
   void coreUsingSomethingBesidesApiJdkAndGsonIsCaught() {
     assertCaught(ModuleRules.CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY, "Cli");
+  }
+
+  @Test
+  void aLibraryInTheJdkTransportIsCaught() {
+    assertCaught(ModuleRules.JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY, "org.apache.hc.core5.http.HttpHost");
   }
 
   @Test
