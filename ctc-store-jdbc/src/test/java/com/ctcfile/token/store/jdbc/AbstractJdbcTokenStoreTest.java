@@ -56,7 +56,8 @@ import org.junit.jupiter.api.TestInstance.Lifecycle;
 abstract class AbstractJdbcTokenStoreTest {
 
   private static final Set<String> COLUMNS = Set.of("token_key", "version", "token", "token_type", "expires_at",
-      "lifetime_seconds", "fetched_at", "lease_owner", "lease_until", "last_error", "next_attempt_at");
+      "lifetime_seconds", "fetched_at", "lease_owner", "lease_id", "lease_until", "last_error", "next_attempt_at",
+      "settle_until", "rejection_fetch_at");
   private static final Duration TOLERANCE = Duration.ofSeconds(2);
 
   TestDatabase db;

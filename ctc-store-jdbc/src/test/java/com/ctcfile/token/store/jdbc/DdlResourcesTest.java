@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DdlResourcesTest {
 
   private static final List<String> COLUMNS = List.of("token_key", "version", "token", "token_type", "expires_at",
-      "lifetime_seconds", "fetched_at", "lease_owner", "lease_until", "last_error", "next_attempt_at");
+      "lifetime_seconds", "fetched_at", "lease_owner", "lease_id", "lease_until", "last_error", "next_attempt_at",
+      "settle_until", "rejection_fetch_at");
 
   @ParameterizedTest
   @EnumSource(Dialect.class)

@@ -1,0 +1,50 @@
+package com.ctcfile.token.store.jdbc;
+
+import com.ctcfile.token.TokenStoreException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One call of the store, from its submission until its stage completes: what the store's threads and
+ * its watchdog share about it. Thread-safe.
+ *
+ * <p>The call is over as soon as its stage is done, whoever completed it: the thread that ran it, the
+ * caller who cancelled it, the watchdog after a statement overran, or {@link JdbcTokenStore#close()}.
+ * A call that is over runs no further statement.
+ */
+final class OngoingCall {
+
+  private final CompletableFuture<?> stage;
+  private volatile StatementWatchdog.Watch statement;
+
+  OngoingCall(CompletableFuture<?> stage) {
+    this.stage = stage;
+  }
+
+  boolean isOver() {
+    return stage.isDone();
+  }
+
+  boolean wasCancelled() {
+    return stage.isCancelled();
+  }
+
+  /** Fails the stage, unless it is already done. */
+  void fail(TokenStoreException failure) {
+    stage.completeExceptionally(failure);
+  }
+
+  /** The statement running for this call now, or {@code null} between statements. */
+  StatementWatchdog.Watch statement() {
+    return statement;
+  }
+
+  void runs(StatementWatchdog.Watch watch) {
+    this.statement = watch;
+  }
+
+  void ran(StatementWatchdog.Watch watch) {
+    if (statement == watch) {
+      statement = null;
+    }
+  }
+}
