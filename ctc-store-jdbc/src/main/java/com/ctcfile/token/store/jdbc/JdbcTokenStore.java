@@ -232,14 +232,17 @@ public final class JdbcTokenStore implements TokenStore {
     return result;
   }
 
-  /** After the grace: aborts what runs, fails what is queued or in flight, and waits a moment for the threads. */
+  /**
+   * After the grace: fails every call not yet done (so a thread that frees up runs none of them), drops
+   * the queue, aborts the running statements, and waits a moment for the threads to end.
+   */
   private void stopNow() {
     TokenStoreException failure = closedFailure();
-    watchdog.abortAll(failure);
-    executor.shutdownNow();
     for (OngoingCall call : inFlight) {
       call.fail(failure);
     }
+    executor.shutdownNow();
+    watchdog.abortAll(failure);
     try {
       executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ final class OngoingCall {
 
   private final CompletableFuture<?> stage;
   private volatile StatementWatchdog.Watch statement;
+  private volatile TokenStoreException abortedWith;
 
   OngoingCall(CompletableFuture<?> stage) {
     this.stage = stage;
@@ -31,6 +32,20 @@ final class OngoingCall {
   /** Fails the stage, unless it is already done. */
   void fail(TokenStoreException failure) {
     stage.completeExceptionally(failure);
+  }
+
+  /** Records why the watchdog aborted this call's connection; the thread that ran it fails the call with it. */
+  void aborted(TokenStoreException failure) {
+    abortedWith = failure;
+  }
+
+  /**
+   * {@code failure}, or, if the watchdog aborted this call's connection (which is what made the
+   * statement fail), the watchdog's reason.
+   */
+  TokenStoreException explain(TokenStoreException failure) {
+    TokenStoreException reason = abortedWith;
+    return reason == null ? failure : reason;
   }
 
   /** The statement running for this call now, or {@code null} between statements. */

@@ -36,6 +36,9 @@ final class StatementWatchdog {
   /** How long after its query timeout a statement is aborted: time for the driver's own cancel to work. */
   static final Duration GRACE = Duration.ofSeconds(2);
 
+  /** How long after an abort the watchdog fails the call itself, if the thread running it did not wake. */
+  static final Duration WAKE_WAIT = Duration.ofSeconds(1);
+
   private static final Executor ON_THE_ABORTING_THREAD = Runnable::run;
   private static final int ARMED = 0;
   private static final int DONE = 1;
@@ -171,17 +174,26 @@ final class StatementWatchdog {
           + " bounds such statements in the driver too"));
     }
 
-    /** Fails the call with {@code failure} and aborts the connection, unless the statement already returned. */
+    /**
+     * Aborts the connection and fails the call with {@code failure}, unless the statement already
+     * returned. The thread that ran the statement, woken by the abort, fails the call once it has given
+     * the connection back, so a pool has dropped it before the caller tries again; the watchdog fails
+     * the call itself {@link #WAKE_WAIT} later, for a driver whose abort does not wake that thread.
+     */
     void abort(TokenStoreException failure) {
       if (!state.compareAndSet(ARMED, FIRED)) {
         return;
       }
-      // the caller hears first, however long the driver takes to abort
-      call.fail(failure);
+      call.aborted(failure);
       try {
         connection.abort(ON_THE_ABORTING_THREAD);
       } catch (SQLException | RuntimeException ignored) {
-        // a connection that cannot be aborted is closed or broken already; the call has failed either way
+        // a connection that cannot be aborted is closed or broken already
+      }
+      try {
+        timer.schedule(() -> call.fail(failure), WAKE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        call.fail(failure);
       }
     }
 

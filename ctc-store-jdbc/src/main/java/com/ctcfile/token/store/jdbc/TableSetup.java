@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,6 +43,7 @@ import javax.sql.DataSource;
 final class TableSetup {
 
   private static final String OPERATION = "prepare the token table";
+  private static final int SETUP_ATTEMPTS = 6;
   private static final Pattern DEFAULT_NAME = Pattern.compile("\\b" + TableName.DEFAULT + "\\b");
   private static final Pattern ADDED_COLUMN = Pattern.compile(
       "(?i)\\bADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?\\(?\\s*([a-z_]+)");
@@ -77,11 +79,11 @@ final class TableSetup {
       TokenTable.Limits limits = setup.checkedColumns(createIfMissing);
       return new TokenTable(dataSource, table, dialect, limits, queryTimeoutSeconds, watchdog);
     } catch (SQLException e) {
-      throw SqlFailures.statementFailed(OPERATION, table, e);
+      throw call.explain(SqlFailures.statementFailed(OPERATION, table, e));
     } catch (TokenStoreException e) {
-      throw e;
+      throw call.explain(e);
     } catch (RuntimeException e) {
-      throw SqlFailures.unexpected(OPERATION, table, e);
+      throw call.explain(SqlFailures.unexpected(OPERATION, table, e));
     } finally {
       TokenTable.close(connection);
     }
@@ -141,8 +143,36 @@ final class TableSetup {
         + " Oracle and SQL Server (untested)"));
   }
 
-  /** The table's limits once every column is there with a fitting type; creates or upgrades it if allowed. */
+  /**
+   * The table's limits once every column is there with a fitting type; creates or upgrades it if
+   * allowed. When allowed, a table that seems to vanish, or stays locked, is looked at again a few
+   * times: other nodes may be altering it (H2 even rebuilds a table to add a column, and a node looking
+   * at that moment finds none).
+   */
   private TokenTable.Limits checkedColumns(boolean createIfMissing) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return checkedColumnsOnce(createIfMissing);
+      } catch (SQLException e) {
+        boolean nodesMayBeAltering = SqlFailures.isMissingTableOrColumn(e) || SqlFailures.isLockTimeout(e)
+            || SqlFailures.isRetryable(e);
+        if (!createIfMissing || attempt == SETUP_ATTEMPTS || !nodesMayBeAltering || call.isOver()) {
+          throw e;
+        }
+        pause(attempt);
+      }
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(20L << attempt, 40L << attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private TokenTable.Limits checkedColumnsOnce(boolean createIfMissing) throws SQLException {
     Shape shape;
     try {
       shape = inspect();

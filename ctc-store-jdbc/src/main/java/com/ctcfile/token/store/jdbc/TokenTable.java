@@ -338,13 +338,13 @@ final class TokenTable {
           pauseBeforeRetry(attempt);
           continue;
         }
-        throw SqlFailures.statementFailed(operation, table, e);
+        throw call.explain(SqlFailures.statementFailed(operation, table, e));
       } catch (TokenStoreException e) {
         close(connection);
-        throw e;
+        throw call.explain(e);
       } catch (RuntimeException e) {
         close(connection);
-        throw SqlFailures.unexpected(operation, table, e);
+        throw call.explain(SqlFailures.unexpected(operation, table, e));
       }
     }
   }
