@@ -85,7 +85,7 @@ import javax.sql.DataSource;
  * to them should not block. A stage cancelled before its statement started runs nothing; a cancelled
  * call whose statement is running gets its connection aborted.
  *
- * <p>Every statement has a deadline: the query timeout, then {@link StatementWatchdog#GRACE 2 s} of
+ * <p>Every statement has a deadline: the query timeout, then 2 s of
  * grace for the driver's own cancel, after which the watchdog aborts the connection
  * ({@link java.sql.Connection#abort}) and the call fails with a {@link TokenStoreException} naming the
  * operation and the timeout. That bounds a statement even on a connection whose network path went dark,
@@ -330,12 +330,15 @@ public final class JdbcTokenStore implements TokenStore {
 
     /**
      * Whether the store creates its table, from the DDL shipped in this jar, when it is missing at the
-     * first use. Default {@code false}: production schemas are usually owned by migrations (Flyway,
-     * Liquibase) and applications often lack the right to create tables, so the store does not change
-     * a schema unless told to; a missing table then fails every call with a {@link TokenStoreException}
-     * that names the DDL resource to run. Creation is idempotent and safe when several nodes start at
-     * once. It happens on the store's thread at the first call, never in {@link #build()}, so a store
-     * can be built while the database is down.
+     * first use, and adds the columns this version needs ({@code lease_id}, {@code settle_until},
+     * {@code rejection_fetch_at}) to a table created by an earlier version, with the shipped
+     * {@code ALTER TABLE ... ADD} statements. Default {@code false}: production schemas are usually
+     * owned by migrations (Flyway, Liquibase) and applications often lack the right to create or alter
+     * tables, so the store does not change a schema unless told to; a missing table then fails every
+     * call with a {@link TokenStoreException} that names the DDL resource to run, and a table that lacks
+     * columns one that names them and the {@code ALTER} statements to run. Creating and adding are
+     * idempotent and safe when several nodes start at once. They happen on the store's thread at the
+     * first call, never in {@link #build()}, so a store can be built while the database is down.
      */
     public Builder createTableIfMissing(boolean createTableIfMissing) {
       this.createTableIfMissing = createTableIfMissing;

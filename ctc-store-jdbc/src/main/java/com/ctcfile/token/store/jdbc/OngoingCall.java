@@ -25,10 +25,6 @@ final class OngoingCall {
     return stage.isDone();
   }
 
-  boolean wasCancelled() {
-    return stage.isCancelled();
-  }
-
   /** Fails the stage, unless it is already done. */
   void fail(TokenStoreException failure) {
     stage.completeExceptionally(failure);

@@ -65,11 +65,6 @@ final class StatementWatchdog {
     this.timer.allowCoreThreadTimeOut(true);
   }
 
-  /** The query timeout plus {@link #GRACE}: how long a statement may run before its connection is aborted. */
-  Duration deadline() {
-    return Duration.ofMillis(deadlineMillis);
-  }
-
   /**
    * Runs {@code action}, one statement or commit of {@code call} on {@code connection}, under the
    * deadline.
@@ -139,15 +134,6 @@ final class StatementWatchdog {
     timer.shutdownNow();
   }
 
-  /** Whether the watchdog's thread is gone (or never started). */
-  boolean isTerminated() {
-    return timer.isTerminated();
-  }
-
-  boolean awaitTermination(Duration wait) throws InterruptedException {
-    return timer.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
   @FunctionalInterface
   interface SqlAction<T> {
     T run() throws SQLException;
@@ -204,11 +190,6 @@ final class StatementWatchdog {
           pending.cancel(false);
         }
       }
-    }
-
-    /** Whether the deadline, a cancel or close aborted the statement's connection. */
-    boolean fired() {
-      return state.get() == FIRED;
     }
   }
 }
