@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Gives every statement of the store a deadline that holds even when the database cannot be reached:
  * a statement still running {@link #GRACE} after its query timeout gets its connection aborted
- * ({@link Connection#abort}) and its call fails at once.
+ * ({@link Connection#abort}), and its call fails as soon as the woken thread has given the connection
+ * back, {@link #WAKE_WAIT} after the abort at the latest.
  *
  * <p>{@link java.sql.Statement#setQueryTimeout} alone does not bound a statement whose network path went
  * dark (a half-open socket, a firewall dropping packets): with the driver's {@code socketTimeout} at its
