@@ -114,15 +114,6 @@ final class SqlFailures {
     return state != null && (state.startsWith("40") || state.equals("90131"));
   }
 
-  /**
-   * A statement gave up waiting for a lock: H2's lock timeout, PostgreSQL's lock_not_available, MySQL's
-   * lock wait timeout. Setting up the table retries those, as other nodes may be altering it.
-   */
-  static boolean isLockTimeout(SQLException e) {
-    String state = e.getSQLState();
-    return "HYT00".equals(state) || "55P03".equals(state) || e.getErrorCode() == 1205;
-  }
-
   /** An integrity constraint violation; on the store's insert, only the primary key can cause one. */
   static boolean isDuplicateKey(SQLException e) {
     String state = e.getSQLState();
@@ -140,7 +131,7 @@ final class SqlFailures {
         || code == 1049; // MySQL: unknown database (the schema of a qualified name)
   }
 
-  private static boolean isConnectionFailure(SQLException e) {
+  static boolean isConnectionFailure(SQLException e) {
     String state = e.getSQLState();
     return state != null && state.startsWith("08");
   }

@@ -145,18 +145,17 @@ final class TableSetup {
 
   /**
    * The table's limits once every column is there with a fitting type; creates or upgrades it if
-   * allowed. When allowed, a table that seems to vanish, or stays locked, is looked at again a few
-   * times: other nodes may be altering it (H2 even rebuilds a table to add a column, and a node looking
-   * at that moment finds none).
+   * allowed. When allowed, a failed attempt is made again a few times, with growing pauses (2.5 s in
+   * all at most), unless the connection broke: other nodes may be creating or altering the table at the
+   * same moment, and databases answer that in many ways (a table that seems to vanish, a lock timeout,
+   * a deadlock, H2's general error from two rebuilds of one table).
    */
   private TokenTable.Limits checkedColumns(boolean createIfMissing) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try {
         return checkedColumnsOnce(createIfMissing);
       } catch (SQLException e) {
-        boolean nodesMayBeAltering = SqlFailures.isMissingTableOrColumn(e) || SqlFailures.isLockTimeout(e)
-            || SqlFailures.isRetryable(e);
-        if (!createIfMissing || attempt == SETUP_ATTEMPTS || !nodesMayBeAltering || call.isOver()) {
+        if (!createIfMissing || attempt == SETUP_ATTEMPTS || SqlFailures.isConnectionFailure(e) || call.isOver()) {
           throw e;
         }
         pause(attempt);
