@@ -13,14 +13,18 @@ import com.ctcfile.token.core.port.TokenStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +40,11 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Times: a store measures every time with its own clock (a database's, typically) and returns
  * durations. The checks allow {@link #timeTolerance()} between what was asked and what is read back,
- * and wait for leases to run out by re-reading the store, never by assuming the store's clock runs in
- * step with this JVM's.
+ * and wait for leases, settling and rejection intervals to run out by re-reading the store, never by
+ * assuming the store's clock runs in step with this JVM's.
+ *
+ * <p>Lease ids are the store's own random values, so leases are compared field by field, and a lease
+ * "forged" by a test ({@link #forgedLease}) differs from every granted one in its id alone if need be.
  */
 public abstract class TokenStoreContractTest {
 
@@ -113,9 +120,12 @@ public abstract class TokenStoreContractTest {
   void firstLeaseOnVersionZeroCreatesTheRowAndIsGranted() {
     TokenKey key = newKey();
 
-    Optional<RenewalLease> lease = lease(key, 0, "node-a", LONG_LEASE);
+    LeaseRequest request = LeaseRequest.scheduled(key, 0, "node-a", LONG_LEASE);
 
-    assertThat(lease).contains(RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-a", LONG_LEASE), "forged-lease-id"));
+    Optional<RenewalLease> lease = join(store.tryLease(request));
+
+    assertThat(lease).isPresent();
+    assertGrantedFor(lease.get(), request);
     StoredToken row = read(key).orElseThrow();
     assertThat(row.key()).isEqualTo(key);
     assertThat(row.version()).isZero();
@@ -126,6 +136,9 @@ public abstract class TokenStoreContractTest {
     assertAbout(row.leaseExpiresIn(), LONG_LEASE);
     assertThat(row.lastError()).isEmpty();
     assertThat(row.nextAttemptIn()).isLessThanOrEqualTo(Duration.ZERO);
+    assertThat(row.isSettling()).isFalse();
+    assertThat(row.fetchedAgo()).as("no token was published yet").isZero();
+    assertThat(row.rejectionFetchAgo()).as("a scheduled lease is no rejection-triggered one").isEmpty();
   }
 
   @Test
@@ -159,7 +172,76 @@ public abstract class TokenStoreContractTest {
     assertThat(lease(key, 0, "node-b", LONG_LEASE)).as("older version").isEmpty();
     assertThat(lease(key, 2, "node-b", LONG_LEASE)).as("version from the future").isEmpty();
     assertThat(read(key).orElseThrow().isLeased()).isFalse();
-    assertThat(lease(key, 1, "node-b", LONG_LEASE)).contains(RenewalLease.granted(LeaseRequest.scheduled(key, 1, "node-b", LONG_LEASE), "forged-lease-id"));
+    LeaseRequest request = LeaseRequest.scheduled(key, 1, "node-b", LONG_LEASE);
+    assertGrantedFor(join(store.tryLease(request)).orElseThrow(), request);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // lease identity
+
+  @Test
+  void everyGrantCarriesAFreshIdOfItsOwn() {
+    Set<String> ids = new HashSet<>();
+    List<RenewalLease> leases = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      leases.add(lease(newKey(), 0, "node-a", LONG_LEASE).orElseThrow());
+    }
+    TokenKey key = newKey();
+    for (int i = 0; i < 4; i++) {
+      RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
+      leases.add(lease);
+      join(store.releaseAfterFailure(lease, FetchFailure.known("transport", Duration.ZERO)));
+    }
+
+    for (RenewalLease lease : leases) {
+      assertThat(lease.id()).isNotBlank().hasSizeLessThanOrEqualTo(RenewalLease.MAX_ID_LENGTH);
+      ids.add(lease.id());
+    }
+    assertThat(ids).as("ids of %s grants, four of them to one owner on one key", leases.size()).hasSize(leases.size());
+  }
+
+  @Test
+  void publishOrReleaseWithTheHoldersOwnerAndVersionButAnotherLeaseIdIsFencedAndChangesNothing() {
+    TokenKey key = newKey();
+    RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
+    RenewalLease sameNameOtherGrant = forgedLease(key, 0, "node-a");
+
+    assertThat(publish(sameNameOtherGrant, newToken(), "Bearer")).isEmpty();
+    join(store.releaseAfterFailure(sameNameOtherGrant, FetchFailure.known("transport", Duration.ofSeconds(20))));
+
+    assertUnchangedAndLeasedBy(key, 0, "node-a");
+    assertThat(read(key).orElseThrow().lastError()).as("the release did nothing").isEmpty();
+    assertThat(publish(lease, newToken(), "Bearer")).as("the real lease still works").isPresent();
+  }
+
+  /**
+   * Two nodes configured with one {@code nodeId}: the first one's lease runs out, the second (same
+   * name) takes the next lease. The first must neither publish nor release under the second's lease.
+   */
+  @Test
+  void aNodeWhoseLeaseRanOutCannotUseTheLeaseOfAnotherNodeOfTheSameName() {
+    TokenKey key = newKey();
+    String kept = newToken();
+    publish(lease(key, 0, "node-a", LONG_LEASE).orElseThrow(), kept, "Bearer").orElseThrow();
+    RenewalLease stalled = lease(key, 1, "node-a", SHORT_LEASE).orElseThrow();
+    awaitLeaseRunOut(key);
+    TokenStore twin = node();
+    RenewalLease current = join(twin.tryLease(LeaseRequest.scheduled(key, 1, "node-a", LONG_LEASE))).orElseThrow();
+    assertThat(current.id()).isNotEqualTo(stalled.id());
+
+    assertThat(publish(stalled, newToken(), "Bearer")).as("publish under the twin's lease").isEmpty();
+    join(store.releaseAfterFailure(stalled, new FetchFailure("transport", Duration.ofSeconds(20), Duration.ofSeconds(60))));
+
+    StoredToken row = read(key).orElseThrow();
+    assertThat(row.version()).isEqualTo(1);
+    assertThat(row.value()).contains(kept);
+    assertThat(row.leaseOwner()).contains("node-a");
+    assertAbout(row.leaseExpiresIn(), LONG_LEASE);
+    assertThat(row.lastError()).as("the stalled node's release did nothing").isEmpty();
+    assertThat(row.isSettling()).isFalse();
+    String token = newToken();
+    assertThat(join(twin.publish(current, fresh(token, "Bearer"))).map(StoredToken::version)).contains(2L);
+    assertThat(read(key).orElseThrow().value()).contains(token);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -186,6 +268,37 @@ public abstract class TokenStoreContractTest {
       assertThat(row.lastError()).isEmpty();
       assertThat(row.nextAttemptIn()).isLessThanOrEqualTo(Duration.ZERO);
     }
+  }
+
+  @Test
+  void publishStoresTheLeasesNextVersionEvenWhenItJumpsAhead() {
+    TokenKey key = newKey();
+    LeaseRequest request = LeaseRequest.scheduled(key, 0, "node-a", LONG_LEASE).publishingAtLeast(41);
+    RenewalLease lease = join(store.tryLease(request)).orElseThrow();
+    assertGrantedFor(lease, request);
+    assertThat(lease.nextVersion()).isEqualTo(41);
+
+    assertThat(publish(lease, newToken(), "Bearer").map(StoredToken::version)).contains(41L);
+
+    assertThat(read(key).orElseThrow().version()).isEqualTo(41);
+    assertThat(lease(key, 1, "node-b", LONG_LEASE)).as("seen + 1 is not the stored version").isEmpty();
+    RenewalLease next = lease(key, 41, "node-b", LONG_LEASE).orElseThrow();
+    assertThat(next.nextVersion()).isEqualTo(42);
+    assertThat(publish(next, newToken(), "Bearer").map(StoredToken::version)).contains(42L);
+  }
+
+  @Test
+  void readTellsHowLongAgoTheTokenWasPublished() {
+    TokenKey key = newKey();
+    RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
+    publish(lease, newToken(), "Bearer").orElseThrow();
+
+    StoredToken first = read(key).orElseThrow();
+    StoredToken second = read(key).orElseThrow();
+
+    assertThat(first.fetchedAgo()).isGreaterThanOrEqualTo(Duration.ZERO);
+    assertAbout(first.fetchedAgo(), Duration.ZERO);
+    assertThat(second.fetchedAgo()).as("by the store's clock, which does not run back").isGreaterThanOrEqualTo(first.fetchedAgo());
   }
 
   @Test
@@ -220,7 +333,7 @@ public abstract class TokenStoreContractTest {
   void publishWithAVersionOtherThanTheStoredOneIsFencedAndChangesNothing() {
     TokenKey key = newKey();
     RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
-    RenewalLease staleVersion = RenewalLease.granted(LeaseRequest.scheduled(key, 4, "node-a", LONG_LEASE), "forged-lease-id");
+    RenewalLease staleVersion = new RenewalLease(key, "node-a", lease.id(), 4, 5, LONG_LEASE);
 
     assertThat(publish(staleVersion, newToken(), "Bearer")).isEmpty();
 
@@ -232,8 +345,8 @@ public abstract class TokenStoreContractTest {
   void publishByAnOwnerOtherThanTheLeaseHolderIsFencedAndChangesNothing() {
     TokenKey key = newKey();
     RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
-    RenewalLease forged = RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-b", LONG_LEASE), "forged-lease-id");
-    RenewalLease otherCase = RenewalLease.granted(LeaseRequest.scheduled(key, 0, "NODE-A", LONG_LEASE), "forged-lease-id");
+    RenewalLease forged = forgedLease(key, 0, "node-b");
+    RenewalLease otherCase = forgedLease(key, 0, "NODE-A");
 
     assertThat(publish(forged, newToken(), "Bearer")).isEmpty();
     assertThat(publish(otherCase, newToken(), "Bearer")).as("owner names are case-sensitive").isEmpty();
@@ -295,11 +408,122 @@ public abstract class TokenStoreContractTest {
   }
 
   @Test
+  void aFailureOfKnownOutcomeDoesNotSettleTheFleet() {
+    TokenKey key = newKey();
+    RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
+
+    join(store.releaseAfterFailure(lease, FetchFailure.known("transport:503", Duration.ofSeconds(20))));
+
+    StoredToken row = read(key).orElseThrow();
+    assertThat(row.isSettling()).isFalse();
+    assertThat(row.settleIn()).isLessThanOrEqualTo(Duration.ZERO);
+    assertThat(join(node().tryLease(LeaseRequest.afterRejection(key, 0, "node-b", LONG_LEASE, Duration.ZERO))))
+        .as("a lease after a rejection may go before the backoff").isPresent();
+  }
+
+  @Test
+  void afterAFetchOfUnknownOutcomeNoLeaseAtAllIsGrantedWhileTheFleetSettles() {
+    TokenKey key = newKey();
+    String kept = newToken();
+    publish(lease(key, 0, "node-a", LONG_LEASE).orElseThrow(), kept, "Bearer").orElseThrow();
+    RenewalLease lease = lease(key, 1, "node-a", LONG_LEASE).orElseThrow();
+
+    join(store.releaseAfterFailure(lease, new FetchFailure("transport:timeout", Duration.ofSeconds(5), Duration.ofSeconds(40))));
+
+    StoredToken row = read(key).orElseThrow();
+    assertThat(row.isLeased()).isFalse();
+    assertThat(row.isSettling()).isTrue();
+    assertAbout(row.settleIn(), Duration.ofSeconds(40));
+    assertAbout(row.nextAttemptIn(), Duration.ofSeconds(5));
+    assertThat(row.lastError()).contains("transport:timeout");
+    assertThat(row.value()).contains(kept);
+    TokenStore other = node();
+    assertThat(join(other.tryLease(LeaseRequest.scheduled(key, 1, "node-b", LONG_LEASE)))).as("scheduled").isEmpty();
+    assertThat(join(other.tryLease(LeaseRequest.afterRejection(key, 1, "node-b", LONG_LEASE, Duration.ZERO))))
+        .as("after a rejection, without a rate limit").isEmpty();
+    assertThat(lease(key, 1, "node-a", LONG_LEASE)).as("the node that failed").isEmpty();
+    StoredToken after = read(key).orElseThrow();
+    assertThat(after.isLeased()).isFalse();
+    assertThat(after.rejectionFetchAgo()).as("a refused lease records nothing").isEmpty();
+  }
+
+  @Test
+  void theFleetSettlesByTheStoresClockAndAPublishThenClearsTheFailure() {
+    TokenKey key = newKey();
+    RenewalLease failed = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
+    join(store.releaseAfterFailure(failed, new FetchFailure("transport:reset", Duration.ofSeconds(20), SHORT_LEASE)));
+
+    awaitRow(key, row -> !row.isSettling(), "the fleet has settled");
+
+    RenewalLease lease = lease(key, 0, "node-b", LONG_LEASE).orElseThrow();
+    StoredToken published = publish(lease, newToken(), "Bearer").orElseThrow();
+    for (StoredToken row : List.of(published, read(key).orElseThrow())) {
+      assertThat(row.isSettling()).isFalse();
+      assertThat(row.settleIn()).isLessThanOrEqualTo(Duration.ZERO);
+      assertThat(row.lastError()).isEmpty();
+      assertThat(row.nextAttemptIn()).isLessThanOrEqualTo(Duration.ZERO);
+    }
+  }
+
+  @Test
+  void theFirstLeaseAfterARejectionIsGrantedAndRecordedForTheFleet() {
+    TokenKey key = newKey();
+    publish(lease(key, 0, "node-a", LONG_LEASE).orElseThrow(), newToken(), "Bearer").orElseThrow();
+    assertThat(read(key).orElseThrow().rejectionFetchAgo()).as("scheduled leases record nothing").isEmpty();
+    LeaseRequest request = LeaseRequest.afterRejection(key, 1, "node-a", LONG_LEASE, Duration.ofHours(1));
+
+    RenewalLease lease = join(store.tryLease(request)).orElseThrow();
+
+    assertGrantedFor(lease, request);
+    Duration ago = read(key).orElseThrow().rejectionFetchAgo().orElseThrow();
+    assertThat(ago).isGreaterThanOrEqualTo(Duration.ZERO);
+    assertAbout(ago, Duration.ZERO);
+  }
+
+  @Test
+  void aSecondLeaseAfterARejectionWithinTheIntervalIsHeldBackOnEveryNodeButScheduledOnesAreNot() {
+    TokenKey key = newKey();
+    Duration interval = Duration.ofHours(1);
+    RenewalLease first = join(store.tryLease(LeaseRequest.afterRejection(key, 0, "node-a", LONG_LEASE, interval))).orElseThrow();
+    publish(first, newToken(), "Bearer").orElseThrow();
+    Duration recorded = read(key).orElseThrow().rejectionFetchAgo().orElseThrow();
+    TokenStore other = node();
+
+    assertThat(join(other.tryLease(LeaseRequest.afterRejection(key, 1, "node-b", LONG_LEASE, interval)))).as("another node").isEmpty();
+    assertThat(join(store.tryLease(LeaseRequest.afterRejection(key, 1, "node-a", LONG_LEASE, interval)))).as("the same node").isEmpty();
+    assertThat(read(key).orElseThrow().isLeased()).isFalse();
+
+    RenewalLease scheduled = join(other.tryLease(LeaseRequest.scheduled(key, 1, "node-b", LONG_LEASE))).orElseThrow();
+    Duration kept = read(key).orElseThrow().rejectionFetchAgo().orElseThrow();
+    assertThat(kept).as("a scheduled lease keeps the latest rejection-triggered fetch").isGreaterThanOrEqualTo(recorded);
+    assertAbout(kept, recorded);
+    join(other.releaseAfterFailure(scheduled, FetchFailure.known("transport:503", Duration.ZERO)));
+    assertThat(join(other.tryLease(LeaseRequest.afterRejection(key, 1, "node-b", LONG_LEASE, interval))))
+        .as("still within the interval after the scheduled lease").isEmpty();
+    assertThat(join(other.tryLease(LeaseRequest.afterRejection(key, 1, "node-b", LONG_LEASE, Duration.ZERO))))
+        .as("an interval of zero sets no limit").isPresent();
+  }
+
+  @Test
+  void theRejectionIntervalRunsByTheStoresClock() {
+    TokenKey key = newKey();
+    Duration interval = SHORT_LEASE;
+    RenewalLease first = join(store.tryLease(LeaseRequest.afterRejection(key, 0, "node-a", LONG_LEASE, interval))).orElseThrow();
+    join(store.releaseAfterFailure(first, FetchFailure.known("api:40001", Duration.ZERO)));
+
+    awaitRow(key, row -> row.rejectionFetchAgo().orElseThrow().compareTo(interval) >= 0, "the interval has passed");
+
+    LeaseRequest request = LeaseRequest.afterRejection(key, 0, "node-b", LONG_LEASE, interval);
+    assertGrantedFor(join(node().tryLease(request)).orElseThrow(), request);
+    assertAbout(read(key).orElseThrow().rejectionFetchAgo().orElseThrow(), Duration.ZERO);
+  }
+
+  @Test
   void releaseAfterFailureByANodeThatDoesNotHoldTheLeaseDoesNothing() {
     TokenKey key = newKey();
     lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
 
-    join(store.releaseAfterFailure(RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-b", LONG_LEASE), "forged-lease-id"), FetchFailure.known("transport", Duration.ofSeconds(20))));
+    join(store.releaseAfterFailure(forgedLease(key, 0, "node-b"), FetchFailure.known("transport", Duration.ofSeconds(20))));
 
     StoredToken row = read(key).orElseThrow();
     assertThat(row.leaseOwner()).contains("node-a");
@@ -311,7 +535,7 @@ public abstract class TokenStoreContractTest {
   void releaseAfterFailureOnAnUnknownKeyDoesNothing() {
     TokenKey key = newKey();
 
-    join(store.releaseAfterFailure(RenewalLease.granted(LeaseRequest.scheduled(key, 0, "node-a", LONG_LEASE), "forged-lease-id"), FetchFailure.known("transport", Duration.ofSeconds(20))));
+    join(store.releaseAfterFailure(forgedLease(key, 0, "node-a"), FetchFailure.known("transport", Duration.ofSeconds(20))));
 
     assertThat(read(key)).isEmpty();
   }
@@ -364,8 +588,8 @@ public abstract class TokenStoreContractTest {
     assertThat(secondRow.version()).isZero();
     assertThat(secondRow.value()).isEmpty();
     assertThat(secondRow.leaseOwner()).contains("node-b");
-    assertThat(publish(RenewalLease.granted(LeaseRequest.scheduled(second, 0, "node-a", LONG_LEASE), "forged-lease-id"), newToken(), "Bearer"))
-        .as("the first key's owner cannot publish on the second").isEmpty();
+    assertThat(publish(new RenewalLease(second, "node-a", firstLease.id(), 0, 1, LONG_LEASE), newToken(), "Bearer"))
+        .as("the first key's lease cannot publish on the second").isEmpty();
 
     String secondToken = newToken();
     publish(secondLease, secondToken, "Bearer").orElseThrow();
@@ -387,6 +611,33 @@ public abstract class TokenStoreContractTest {
 
     assertThat(read(lower).orElseThrow().value()).contains(lowerToken);
     assertThat(read(upper).orElseThrow().value()).contains(upperToken);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // cancelled calls
+
+  /**
+   * A caller may cancel a stage it gave up on; the store then skips the call or aborts it, and either
+   * way the call happened wholly or not at all: the row is never half written, and the store goes on.
+   */
+  @Test
+  void aCancelledPublishHappensWhollyOrNotAtAllAndTheStoreGoesOn() {
+    TokenKey key = newKey();
+    RenewalLease lease = lease(key, 0, "node-a", LONG_LEASE).orElseThrow();
+    String cancelledToken = newToken();
+    String laterToken = newToken();
+    CompletableFuture<Optional<StoredToken>> cancelled = store.publish(lease, fresh(cancelledToken, "Bearer")).toCompletableFuture();
+    CompletableFuture<Optional<StoredToken>> cancelledRead = store.read(key).toCompletableFuture();
+
+    cancelled.cancel(true);
+    cancelledRead.cancel(true);
+
+    Optional<StoredToken> later = publish(lease, laterToken, "Bearer");
+    StoredToken row = read(key).orElseThrow();
+    assertThat(row.version()).isEqualTo(1);
+    assertThat(row.isLeased()).isFalse();
+    assertThat(row.value()).as("the later publish stored its token exactly when the cancelled one did not")
+        .contains(later.isPresent() ? laterToken : cancelledToken);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -487,6 +738,37 @@ public abstract class TokenStoreContractTest {
       }
       sleep(Math.max(5, Math.min(50, row.leaseExpiresIn().toMillis())));
     }
+  }
+
+  /** Re-reads the row until {@code condition} holds for it, by the store's own clock. */
+  protected final StoredToken awaitRow(TokenKey key, Predicate<StoredToken> condition, String description) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      StoredToken row = read(key).orElseThrow();
+      if (condition.test(row)) {
+        return row;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        fail("%s: not so after 20 s: %s", description, row);
+      }
+      sleep(20);
+    }
+  }
+
+  /** A lease no store granted: {@code owner} on {@code seenVersion} of {@code key}, with an id of the test's. */
+  protected static RenewalLease forgedLease(TokenKey key, long seenVersion, String owner) {
+    return RenewalLease.granted(LeaseRequest.scheduled(key, seenVersion, owner, LONG_LEASE), "forged-" + UUID.randomUUID());
+  }
+
+  /** Asserts {@code lease} is what a store grants for {@code request}: its fields, and an id of the store's. */
+  protected static void assertGrantedFor(RenewalLease lease, LeaseRequest request) {
+    assertThat(lease.key()).as("key").isEqualTo(request.key());
+    assertThat(lease.owner()).as("owner").isEqualTo(request.owner());
+    assertThat(lease.seenVersion()).as("seenVersion").isEqualTo(request.seenVersion());
+    assertThat(lease.nextVersion()).as("nextVersion").isEqualTo(request.nextVersion());
+    assertThat(lease.duration()).as("duration").isEqualTo(request.duration());
+    assertThat(lease.id()).as("id").isNotBlank().hasSizeLessThanOrEqualTo(RenewalLease.MAX_ID_LENGTH)
+        .doesNotStartWith("forged-");
   }
 
   /** Asserts {@code actual} is within {@link #timeTolerance()} of {@code expected}. */

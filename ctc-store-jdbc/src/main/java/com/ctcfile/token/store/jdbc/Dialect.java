@@ -1,11 +1,13 @@
 package com.ctcfile.token.store.jdbc;
 
+import java.sql.Types;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * How one database family spells the few things the statements need that SQL does not standardise:
- * the database clock, "now plus so many milliseconds", and "milliseconds from now until a column".
+ * the database clock, "now plus so many milliseconds", "milliseconds from now until a column", and
+ * which column type holds a point in time whatever a session's time zone.
  *
  * <p>Every time the store writes or compares comes from these expressions, evaluated by the database,
  * so the nodes' own clocks never matter. Each expression reads the clock once per statement.
@@ -34,6 +36,16 @@ enum Dialect {
       // no error for the loser of a creation race, so nothing in the server log either
       return insert + " ON CONFLICT (token_key) DO NOTHING";
     }
+
+    @Override
+    boolean holdsInstants(int jdbcType, String typeName) {
+      return typeName.equalsIgnoreCase("timestamptz");
+    }
+
+    @Override
+    String instantType() {
+      return "TIMESTAMP(3) WITH TIME ZONE";
+    }
   },
 
   /**
@@ -55,6 +67,17 @@ enum Dialect {
     String millisUntil(String column) {
       return "CAST(CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), " + column + ") / 1000) AS SIGNED)";
     }
+
+    @Override
+    boolean holdsInstants(int jdbcType, String typeName) {
+      // TIMESTAMP would convert from and to each session's time zone; DATETIME keeps the UTC value written
+      return typeName.equalsIgnoreCase("DATETIME");
+    }
+
+    @Override
+    String instantType() {
+      return "DATETIME(3) (holding UTC)";
+    }
   },
 
   /** Tested. */
@@ -73,6 +96,16 @@ enum Dialect {
     String millisUntil(String column) {
       // not DATEDIFF: it compares the local fields and ignores the offsets of values written in other time zones
       return "CAST(CEIL((EXTRACT(EPOCH FROM " + column + ") - EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) * 1000) AS BIGINT)";
+    }
+
+    @Override
+    boolean holdsInstants(int jdbcType, String typeName) {
+      return jdbcType == Types.TIMESTAMP_WITH_TIMEZONE || typeName.equalsIgnoreCase("TIMESTAMP WITH TIME ZONE");
+    }
+
+    @Override
+    String instantType() {
+      return "TIMESTAMP(3) WITH TIME ZONE";
     }
   },
 
@@ -94,6 +127,17 @@ enum Dialect {
       return "(EXTRACT(DAY FROM " + left + ") * 86400000 + EXTRACT(HOUR FROM " + left + ") * 3600000"
           + " + EXTRACT(MINUTE FROM " + left + ") * 60000 + CEIL(EXTRACT(SECOND FROM " + left + ") * 1000))";
     }
+
+    @Override
+    boolean holdsInstants(int jdbcType, String typeName) {
+      // WITH TIME ZONE or WITH LOCAL TIME ZONE: both compare as instants
+      return typeName.toUpperCase(Locale.ROOT).contains("TIME ZONE");
+    }
+
+    @Override
+    String instantType() {
+      return "TIMESTAMP(3) WITH TIME ZONE";
+    }
   },
 
   /** Written, not tested. */
@@ -113,6 +157,16 @@ enum Dialect {
     String millisUntil(String column) {
       // counts millisecond boundaries; with a column of whole milliseconds that is the rounded-up difference
       return "DATEDIFF_BIG(MILLISECOND, SYSDATETIMEOFFSET(), " + column + ")";
+    }
+
+    @Override
+    boolean holdsInstants(int jdbcType, String typeName) {
+      return typeName.equalsIgnoreCase("datetimeoffset");
+    }
+
+    @Override
+    String instantType() {
+      return "DATETIMEOFFSET(3)";
     }
   };
 
@@ -140,6 +194,15 @@ enum Dialect {
   abstract String millisUntil(String column);
 
   /**
+   * Whether a column the driver reports as {@code jdbcType} ({@link Types}) named {@code typeName} holds
+   * an instant: the same point in time for every session, whatever its time zone.
+   */
+  abstract boolean holdsInstants(int jdbcType, String typeName);
+
+  /** The type the shipped DDL gives the time columns, as messages name it. */
+  abstract String instantType();
+
+  /**
    * {@code insert}, made to do nothing where the key exists, if the dialect can say so; otherwise
    * {@code insert} as is, and the duplicate key error tells the caller.
    */
@@ -150,6 +213,14 @@ enum Dialect {
   /** The class-path resource holding this dialect's {@code CREATE TABLE}. */
   String ddlResource() {
     return "com/ctcfile/token/store/jdbc/ddl/" + ddlName + ".sql";
+  }
+
+  /**
+   * The class-path resource holding this dialect's {@code ALTER TABLE} statements that bring a table
+   * created by an earlier version of the DDL up to date, one column each.
+   */
+  String upgradeResource() {
+    return "com/ctcfile/token/store/jdbc/ddl/upgrade/" + ddlName + ".sql";
   }
 
   boolean isTested() {

@@ -3,7 +3,11 @@ package com.ctcfile.token.store.jdbc;
 import com.ctcfile.token.TokenStoreException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns what a JDBC driver throws into a {@link TokenStoreException} that is safe to log.
@@ -47,11 +51,40 @@ final class SqlFailures {
    */
   static TokenStoreException tableUnusable(TableName table, Dialect dialect, SQLException e) {
     if (!isMissingTableOrColumn(e)) {
-      return statementFailed("check the columns (" + TokenTable.COLUMNS + ")", table, e);
+      return statementFailed("check the columns", table, e);
     }
-    return new TokenStoreException("table " + table + " is missing, or lacks some of the columns " + TokenTable.COLUMNS
-        + " (" + describe(e) + "); create it with " + dialect.ddlResource() + ", shipped in the ctc-store-jdbc jar,"
-        + " or build the store with createTableIfMissing(true)", withoutMessage(e));
+    return new TokenStoreException("table " + table + " is missing (" + describe(e) + "); create it with "
+        + dialect.ddlResource() + ", shipped in the ctc-store-jdbc jar, or build the store with"
+        + " createTableIfMissing(true)", withoutMessage(e));
+  }
+
+  /** The table lacks columns every version of the DDL has: it was not made from the shipped DDL. */
+  static TokenStoreException columnsMissing(TableName table, Dialect dialect, Set<Column> missing) {
+    return new TokenStoreException("table " + table + " lacks the columns " + names(missing) + ", which every"
+        + " version of the store's DDL has: it was not created from " + dialect.ddlResource() + " (shipped in the"
+        + " ctc-store-jdbc jar); create it from that file");
+  }
+
+  /**
+   * The table was created by an earlier version of the DDL and lacks the columns {@code alters} add;
+   * the message holds the statements to run.
+   */
+  static TokenStoreException upgradeNeeded(TableName table, Dialect dialect, Map<Column, String> alters) {
+    return new TokenStoreException("table " + table + " lacks the columns " + names(alters.keySet()) + " that this"
+        + " version of ctc-store-jdbc needs (the table was created by an earlier version). Add them by running "
+        + String.join("; ", alters.values()) + " (shipped as " + dialect.upgradeResource() + " in the"
+        + " ctc-store-jdbc jar), or build the store with createTableIfMissing(true) and it adds them itself");
+  }
+
+  /** Columns whose types cannot hold what the store writes, or would let nodes disagree on it. */
+  static TokenStoreException wrongColumnTypes(TableName table, Dialect dialect, List<String> problems) {
+    return new TokenStoreException("table " + table + " cannot be used as it is: " + String.join("; ", problems)
+        + ". Create the table as " + dialect.ddlResource() + " (shipped in the ctc-store-jdbc jar) does, or alter"
+        + " those columns to the types it gives them");
+  }
+
+  private static String names(Collection<Column> columns) {
+    return columns.stream().map(Column::sqlName).collect(Collectors.joining(", "));
   }
 
   /** A statement failed: the cause is kept only for connection failures, otherwise a message-less copy. */
@@ -98,7 +131,7 @@ final class SqlFailures {
         || code == 1049; // MySQL: unknown database (the schema of a qualified name)
   }
 
-  private static boolean isConnectionFailure(SQLException e) {
+  static boolean isConnectionFailure(SQLException e) {
     String state = e.getSQLState();
     return state != null && state.startsWith("08");
   }

@@ -2,11 +2,13 @@ package com.ctcfile.token.store.jdbc;
 
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.TokenStoreException;
+import com.ctcfile.token.core.port.FetchFailure;
 import com.ctcfile.token.core.port.FreshToken;
 import com.ctcfile.token.core.port.LeaseRequest;
 import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
- * The token table of one database: the five statements of the store protocol, each a short
- * transaction of its own. Blocking; {@link JdbcTokenStore} calls it on its own threads.
+ * The token table of one database: the statements of the store protocol, each operation a short
+ * transaction of its own. Blocking; {@link JdbcTokenStore} calls it on its own threads, and every
+ * statement runs under the {@link StatementWatchdog}.
  *
  * <p>Every time is computed by the database ({@link Dialect}); this class never reads the JVM clock.
  * Durations are bound as milliseconds, saturated at about 24 days (the range every dialect's date
@@ -28,59 +31,94 @@ import javax.sql.DataSource;
  * its own (a conditional UPDATE, or an INSERT the primary key guards), and a connection that does not
  * auto-commit is committed after each operation. A serialization failure or deadlock rolls the
  * statement back entirely, so it is retried, up to 8 times with a short random pause in between.
+ *
+ * <p>Each statement starts with a comment naming it, {@code /* ctc-token-store:lease *}{@code /}
+ * ({@code read}, {@code lease}, {@code publish}, {@code release}, {@code setup}), so a database's
+ * statement statistics tell the store's statements apart, and so does the testkit's
+ * {@code FaultInjectingDataSource}.
  */
 final class TokenTable {
 
-  static final String COLUMNS = "token_key, version, token, token_type, expires_at, lifetime_seconds, fetched_at,"
-      + " lease_owner, lease_until, last_error, next_attempt_at";
+  /** The prefix of the comment each statement starts with. */
+  static final String TAG = "ctc-token-store:";
 
   private static final int MAX_ATTEMPTS = 8;
   private static final long MAX_MILLIS = Integer.MAX_VALUE;
+  private static final int LEASE_ID_BYTES = 16;
+  private static final SecureRandom LEASE_IDS = new SecureRandom();
 
   private final DataSource dataSource;
   private final TableName table;
   private final Dialect dialect;
   private final Limits limits;
   private final int queryTimeoutSeconds;
+  private final StatementWatchdog watchdog;
 
   private final String readSql;
   private final String leaseSql;
+  private final String leaseAfterRejectionSql;
+  private final String leaseAfterRejectionLimitedSql;
   private final String createSql;
+  private final String createAfterRejectionSql;
   private final String publishSql;
   private final String releaseSql;
+  private final String releaseSettlingSql;
 
   /** How long the text columns are, as the table at hand declares them (never more than the DDL's). */
-  record Limits(int token, int tokenType, int leaseOwner, int lastError) {
-    static final Limits DDL = new Limits(AccessToken.MAX_LENGTH, 64, 128, 64);
+  record Limits(int token, int tokenType, int leaseOwner, int leaseId, int lastError) {
+    static final Limits DDL = new Limits(AccessToken.MAX_LENGTH, 64, 128, RenewalLease.MAX_ID_LENGTH,
+        FetchFailure.MAX_CODE_LENGTH);
 
     Limits atMost(Limits other) {
       return new Limits(Math.min(token, other.token), Math.min(tokenType, other.tokenType),
-          Math.min(leaseOwner, other.leaseOwner), Math.min(lastError, other.lastError));
+          Math.min(leaseOwner, other.leaseOwner), Math.min(leaseId, other.leaseId),
+          Math.min(lastError, other.lastError));
     }
   }
 
-  TokenTable(DataSource dataSource, TableName table, Dialect dialect, Limits limits, int queryTimeoutSeconds) {
+  TokenTable(DataSource dataSource, TableName table, Dialect dialect, Limits limits, int queryTimeoutSeconds,
+      StatementWatchdog watchdog) {
     this.dataSource = dataSource;
     this.table = table;
     this.dialect = dialect;
     this.limits = limits;
     this.queryTimeoutSeconds = queryTimeoutSeconds;
+    this.watchdog = watchdog;
     String t = table.sql();
     String now = dialect.now();
     String nowPlus = dialect.nowPlusMillis();
-    this.readSql = "SELECT version, token, token_type, lifetime_seconds, lease_owner, last_error, "
+    this.readSql = tagged("read", "SELECT version, token, token_type, lifetime_seconds, lease_owner, last_error, "
         + dialect.millisUntil("expires_at") + ", " + dialect.millisUntil("lease_until") + ", "
-        + dialect.millisUntil("next_attempt_at") + " FROM " + t + " WHERE token_key = ?";
-    this.leaseSql = "UPDATE " + t + " SET lease_owner = ?, lease_until = " + nowPlus
-        + " WHERE token_key = ? AND version = ? AND (lease_owner IS NULL OR lease_until <= " + now + ")";
-    this.createSql = dialect.insertIgnoringDuplicateKey("INSERT INTO " + t
-        + " (token_key, version, lifetime_seconds, lease_owner, lease_until) VALUES (?, 0, 0, ?, " + nowPlus + ")");
-    this.publishSql = "UPDATE " + t + " SET version = version + 1, token = ?, token_type = ?, expires_at = " + nowPlus
-        + ", lifetime_seconds = ?, fetched_at = " + now + ", lease_owner = NULL, lease_until = NULL,"
-        + " last_error = NULL, next_attempt_at = NULL"
-        + " WHERE token_key = ? AND version = ? AND lease_owner = ? AND lease_until > " + now;
-    this.releaseSql = "UPDATE " + t + " SET lease_owner = NULL, lease_until = NULL, last_error = ?, next_attempt_at = "
-        + nowPlus + " WHERE token_key = ? AND version = ? AND lease_owner = ? AND lease_until > " + now;
+        + dialect.millisUntil("next_attempt_at") + ", " + dialect.millisUntil("settle_until") + ", "
+        + dialect.millisUntil("fetched_at") + ", " + dialect.millisUntil("rejection_fetch_at")
+        + " FROM " + t + " WHERE token_key = ?");
+    String grantable = " WHERE token_key = ? AND version = ? AND (lease_owner IS NULL OR lease_until <= " + now + ")"
+        + " AND (settle_until IS NULL OR settle_until <= " + now + ")";
+    String setLease = "UPDATE " + t + " SET lease_owner = ?, lease_id = ?, lease_until = " + nowPlus;
+    this.leaseSql = tagged("lease", setLease + grantable);
+    this.leaseAfterRejectionSql = tagged("lease", setLease + ", rejection_fetch_at = " + now + grantable);
+    // granted once the latest rejection-triggered lease is at least the interval old: bound as minus the interval
+    this.leaseAfterRejectionLimitedSql = tagged("lease", setLease + ", rejection_fetch_at = " + now + grantable
+        + " AND (rejection_fetch_at IS NULL OR rejection_fetch_at <= " + nowPlus + ")");
+    String insert = "INSERT INTO " + t + " (token_key, version, lifetime_seconds, lease_owner, lease_id, lease_until,"
+        + " rejection_fetch_at) VALUES (?, 0, 0, ?, ?, " + nowPlus + ", ";
+    this.createSql = tagged("lease", dialect.insertIgnoringDuplicateKey(insert + "NULL)"));
+    this.createAfterRejectionSql = tagged("lease", dialect.insertIgnoringDuplicateKey(insert + now + ")"));
+    String fenced = " WHERE token_key = ? AND version = ? AND lease_id = ? AND lease_until > " + now;
+    this.publishSql = tagged("publish", "UPDATE " + t + " SET version = ?, token = ?, token_type = ?, expires_at = "
+        + nowPlus + ", lifetime_seconds = ?, fetched_at = " + now + ", lease_owner = NULL, lease_id = NULL,"
+        + " lease_until = NULL, last_error = NULL, next_attempt_at = NULL, settle_until = NULL" + fenced);
+    String release = "UPDATE " + t + " SET lease_owner = NULL, lease_id = NULL, lease_until = NULL, last_error = ?,"
+        + " next_attempt_at = " + nowPlus + ", settle_until = ";
+    // NULL rather than now + 0: a stored now rounded up to the column's milliseconds would still hold back
+    // the lease of the next statement in the same millisecond
+    this.releaseSql = tagged("release", release + "NULL" + fenced);
+    this.releaseSettlingSql = tagged("release", release + nowPlus + fenced);
+  }
+
+  /** {@code sql} with the comment naming it as the store's {@code kind} statement. */
+  static String tagged(String kind, String sql) {
+    return "/* " + TAG + kind + " */ " + sql;
   }
 
   Dialect dialect() {
@@ -92,48 +130,63 @@ final class TokenTable {
   }
 
   /** The row of {@code key}, its times relative to the database clock at the moment of the read. */
-  Optional<StoredToken> read(TokenKey key) {
-    return run("read the token of " + key, connection -> {
+  Optional<StoredToken> read(OngoingCall call, TokenKey key) {
+    String operation = "read the token of " + key;
+    return run(call, operation, connection -> {
       try (PreparedStatement select = prepare(connection, readSql)) {
         select.setString(1, key.id());
-        try (ResultSet row = select.executeQuery()) {
+        try (ResultSet row = watchdog.run(call, connection, operation, select::executeQuery)) {
           return row.next() ? Optional.of(toStoredToken(key, row)) : Optional.<StoredToken>empty();
         }
       }
     });
   }
 
-  /** The conditional UPDATE of the lease; for version 0 and no row yet, the INSERT that creates it. */
-  Optional<RenewalLease> tryLease(TokenKey key, long seenVersion, String owner, Duration duration) {
-    if (owner.length() > limits.leaseOwner()) {
-      throw new TokenStoreException("lease owner name is " + owner.length() + " characters long; column lease_owner"
-          + " of table " + table + " holds " + limits.leaseOwner());
+  /**
+   * The conditional UPDATE of the lease, which also holds back leases while the fleet settles and,
+   * after a rejection, within the fleet's rejection interval; for version 0 and no row yet, the INSERT
+   * that creates the row.
+   */
+  Optional<RenewalLease> tryLease(OngoingCall call, LeaseRequest request) {
+    if (request.owner().length() > limits.leaseOwner()) {
+      throw new TokenStoreException("lease owner name is " + request.owner().length() + " characters long; column"
+          + " lease_owner of table " + table + " holds " + limits.leaseOwner());
     }
-    return run("lease the token of " + key, connection -> {
-      try (PreparedStatement update = prepare(connection, leaseSql)) {
-        update.setString(1, owner);
-        update.setLong(2, millis(duration));
-        update.setString(3, key.id());
-        update.setLong(4, seenVersion);
-        if (update.executeUpdate() == 1) {
-          return Optional.of(RenewalLease.granted(LeaseRequest.scheduled(key, seenVersion, owner, duration), "unversioned-lease"));
+    String operation = "lease the token of " + request.key();
+    boolean limited = request.afterRejection() && !request.rejectionInterval().isZero();
+    String sql = !request.afterRejection() ? leaseSql : limited ? leaseAfterRejectionLimitedSql : leaseAfterRejectionSql;
+    return run(call, operation, connection -> {
+      String id = newLeaseId();
+      try (PreparedStatement update = prepare(connection, sql)) {
+        update.setString(1, request.owner());
+        update.setString(2, id);
+        update.setLong(3, millis(request.duration()));
+        update.setString(4, request.key().id());
+        update.setLong(5, request.seenVersion());
+        if (limited) {
+          update.setLong(6, -millis(request.rejectionInterval()));
+        }
+        if (watchdog.run(call, connection, operation, update::executeUpdate) == 1) {
+          return Optional.of(RenewalLease.granted(request, id));
         }
       }
-      if (seenVersion != 0) {
+      if (request.seenVersion() != 0) {
         return Optional.<RenewalLease>empty();
       }
-      return createRow(connection, key, owner, duration)
-          ? Optional.of(RenewalLease.granted(LeaseRequest.scheduled(key, 0, owner, duration), "unversioned-lease"))
+      return createRow(call, connection, operation, request, id)
+          ? Optional.of(RenewalLease.granted(request, id))
           : Optional.<RenewalLease>empty();
     });
   }
 
-  private boolean createRow(Connection connection, TokenKey key, String owner, Duration duration) throws SQLException {
-    try (PreparedStatement insert = prepare(connection, createSql)) {
-      insert.setString(1, key.id());
-      insert.setString(2, owner);
-      insert.setLong(3, millis(duration));
-      return insert.executeUpdate() == 1;
+  private boolean createRow(OngoingCall call, Connection connection, String operation, LeaseRequest request, String id)
+      throws SQLException {
+    try (PreparedStatement insert = prepare(connection, request.afterRejection() ? createAfterRejectionSql : createSql)) {
+      insert.setString(1, request.key().id());
+      insert.setString(2, request.owner());
+      insert.setString(3, id);
+      insert.setLong(4, millis(request.duration()));
+      return watchdog.run(call, connection, operation, insert::executeUpdate) == 1;
     } catch (SQLException e) {
       if (SqlFailures.isDuplicateKey(e)) {
         return false; // another node created the row first, and with it its lease
@@ -142,8 +195,12 @@ final class TokenTable {
     }
   }
 
-  /** The fenced UPDATE; the row it returns is what the statement wrote, as of its own database time. */
-  Optional<StoredToken> publish(RenewalLease lease, FreshToken token) {
+  /**
+   * The fenced UPDATE. The row it returns is what the statement wrote, its times as of the statement's
+   * own database time; it does not tell {@link StoredToken#rejectionFetchAgo()}, which a publish leaves
+   * as it was (a {@link #read} does).
+   */
+  Optional<StoredToken> publish(OngoingCall call, RenewalLease lease, FreshToken token) {
     if (token.value().length() > limits.token()) {
       throw new TokenStoreException("the token is " + token.value().length() + " characters long; column token of"
           + " table " + table + " holds at most " + limits.token() + ". Nothing was stored; widen the column to"
@@ -155,16 +212,18 @@ final class TokenTable {
     }
     long remainingMillis = millis(token.remaining());
     long lifetimeSeconds = token.lifetime().getSeconds();
-    boolean stored = run("publish version " + lease.nextVersion() + " of " + lease.key(), connection -> {
+    String operation = "publish version " + lease.nextVersion() + " of " + lease.key();
+    boolean stored = run(call, operation, connection -> {
       try (PreparedStatement update = prepare(connection, publishSql)) {
-        update.setString(1, token.value());
-        update.setString(2, token.type());
-        update.setLong(3, remainingMillis);
-        update.setLong(4, lifetimeSeconds);
-        update.setString(5, lease.key().id());
-        update.setLong(6, lease.seenVersion());
-        update.setString(7, lease.owner());
-        return update.executeUpdate() == 1;
+        update.setLong(1, lease.nextVersion());
+        update.setString(2, token.value());
+        update.setString(3, token.type());
+        update.setLong(4, remainingMillis);
+        update.setLong(5, lifetimeSeconds);
+        update.setString(6, lease.key().id());
+        update.setLong(7, lease.seenVersion());
+        update.setString(8, lease.id());
+        return watchdog.run(call, connection, operation, update::executeUpdate) == 1;
       }
     });
     if (!stored) {
@@ -176,17 +235,24 @@ final class TokenTable {
         .build());
   }
 
-  /** The fenced UPDATE that frees a lease after a failed fetch. */
-  void releaseAfterFailure(RenewalLease lease, String errorCode, Duration retryAfter) {
-    String code = errorCode.length() <= limits.lastError() ? errorCode : errorCode.substring(0, limits.lastError());
-    run("record the failure of " + lease.key(), connection -> {
-      try (PreparedStatement update = prepare(connection, releaseSql)) {
-        update.setString(1, code);
-        update.setLong(2, millis(retryAfter));
-        update.setString(3, lease.key().id());
-        update.setLong(4, lease.seenVersion());
-        update.setString(5, lease.owner());
-        return update.executeUpdate();
+  /** The fenced UPDATE that frees a lease after a failed fetch and tells the fleet when to go on. */
+  void releaseAfterFailure(OngoingCall call, RenewalLease lease, FetchFailure failure) {
+    String code = failure.code().length() <= limits.lastError() ? failure.code()
+        : failure.code().substring(0, limits.lastError());
+    String operation = "record the failure of " + lease.key();
+    boolean settles = failure.settles();
+    run(call, operation, connection -> {
+      try (PreparedStatement update = prepare(connection, settles ? releaseSettlingSql : releaseSql)) {
+        int index = 1;
+        update.setString(index++, code);
+        update.setLong(index++, millis(failure.retryAfter()));
+        if (settles) {
+          update.setLong(index++, millis(failure.settle()));
+        }
+        update.setString(index++, lease.key().id());
+        update.setLong(index++, lease.seenVersion());
+        update.setString(index, lease.id());
+        return watchdog.run(call, connection, operation, update::executeUpdate);
       }
     });
   }
@@ -198,23 +264,49 @@ final class TokenTable {
       throw new TokenStoreException("the row of " + key + " in table " + table + " has version " + version
           + " but no token; was it edited by hand?");
     }
+    Duration untilFetched = millisOrNull(row, 11);
+    Duration untilRejectionFetch = millisOrNull(row, 12);
     return StoredToken.builder(key)
         .token(version, version == 0 ? null : token, row.getString(3), millisOrZero(row, 7),
             Duration.ofSeconds(row.getLong(4)))
         .lease(row.getString(5), millisOrZero(row, 8))
         .lastError(row.getString(6), millisOrZero(row, 9))
+        .settleIn(millisOrZero(row, 10))
+        .fetchedAgo(version == 0 || untilFetched == null ? Duration.ZERO : untilFetched.negated())
+        .rejectionFetchAgo(untilRejectionFetch == null ? null : untilRejectionFetch.negated())
         .build();
   }
 
   private static Duration millisOrZero(ResultSet row, int column) throws SQLException {
+    Duration value = millisOrNull(row, column);
+    return value == null ? Duration.ZERO : value;
+  }
+
+  private static Duration millisOrNull(ResultSet row, int column) throws SQLException {
     long millis = row.getLong(column);
-    return row.wasNull() ? Duration.ZERO : Duration.ofMillis(millis);
+    return row.wasNull() ? null : Duration.ofMillis(millis);
   }
 
   private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql);
     statement.setQueryTimeout(queryTimeoutSeconds);
     return statement;
+  }
+
+  /** A fresh random lease id: 32 hex digits, 128 bits from a {@link SecureRandom}, as it is the lease's credential. */
+  static String newLeaseId() {
+    byte[] bytes = new byte[LEASE_ID_BYTES];
+    LEASE_IDS.nextBytes(bytes);
+    StringBuilder hex = new StringBuilder(bytes.length * 2);
+    for (byte b : bytes) {
+      hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+    }
+    return hex.toString();
+  }
+
+  /** How long the lease ids {@link #newLeaseId()} makes are. */
+  static int leaseIdLength() {
+    return LEASE_ID_BYTES * 2;
   }
 
   static long millis(Duration duration) {
@@ -228,7 +320,7 @@ final class TokenTable {
   }
 
   /** One operation on a connection of its own, committed if the connection does not auto-commit. */
-  private <T> T run(String operation, Work<T> work) {
+  private <T> T run(OngoingCall call, String operation, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
       Connection connection;
       try {
@@ -237,22 +329,22 @@ final class TokenTable {
         throw SqlFailures.noConnection(operation, table, e);
       }
       try {
-        T result = inTransaction(connection, work);
+        T result = inTransaction(connection, work, watched(call, connection, operation));
         close(connection);
         return result;
       } catch (SQLException e) {
         close(connection);
-        if (attempt < MAX_ATTEMPTS && SqlFailures.isRetryable(e)) {
+        if (attempt < MAX_ATTEMPTS && SqlFailures.isRetryable(e) && !call.isOver()) {
           pauseBeforeRetry(attempt);
           continue;
         }
-        throw SqlFailures.statementFailed(operation, table, e);
+        throw call.explain(SqlFailures.statementFailed(operation, table, e));
       } catch (TokenStoreException e) {
         close(connection);
-        throw e;
+        throw call.explain(e);
       } catch (RuntimeException e) {
         close(connection);
-        throw SqlFailures.unexpected(operation, table, e);
+        throw call.explain(SqlFailures.unexpected(operation, table, e));
       }
     }
   }
@@ -266,20 +358,23 @@ final class TokenTable {
     }
   }
 
-  /** Runs {@code work}, then commits, or rolls back on failure, if the connection does not auto-commit. */
-  static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+  /**
+   * Runs {@code work}, then commits, or rolls back on failure, if the connection does not auto-commit;
+   * the commit and the rollback run through {@code guard}, as they talk to the database too.
+   */
+  static <T> T inTransaction(Connection connection, Work<T> work, Ending ending) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     try {
       T result = work.run(connection);
       if (!autoCommit) {
-        connection.commit();
+        ending.commit();
       }
       return result;
     } catch (SQLException | RuntimeException e) {
       if (!autoCommit) {
         try {
-          connection.rollback();
-        } catch (SQLException rollbackFailure) {
+          ending.rollback();
+        } catch (SQLException | RuntimeException rollbackFailure) {
           e.addSuppressed(rollbackFailure);
         }
       }
@@ -287,7 +382,7 @@ final class TokenTable {
     }
   }
 
-  private static void close(Connection connection) {
+  static void close(Connection connection) {
     try {
       connection.close();
     } catch (SQLException | RuntimeException ignored) {
@@ -298,6 +393,41 @@ final class TokenTable {
   @FunctionalInterface
   interface Work<T> {
     T run(Connection connection) throws SQLException;
+  }
+
+  /** How a transaction ends: its commit and its rollback, both of which talk to the database. */
+  interface Ending {
+    void commit() throws SQLException;
+
+    void rollback() throws SQLException;
+  }
+
+  /**
+   * The ending of a transaction of {@code call}, under the watchdog: the commit only while the call goes
+   * on (a call cancelled before its commit changes nothing), the rollback always.
+   */
+  static Ending watched(OngoingCall call, Connection connection, String operation, StatementWatchdog watchdog) {
+    return new Ending() {
+      @Override
+      public void commit() throws SQLException {
+        watchdog.run(call, connection, operation, () -> {
+          connection.commit();
+          return null;
+        });
+      }
+
+      @Override
+      public void rollback() throws SQLException {
+        watchdog.runToTheEnd(call, connection, operation, () -> {
+          connection.rollback();
+          return null;
+        });
+      }
+    };
+  }
+
+  private Ending watched(OngoingCall call, Connection connection, String operation) {
+    return watched(call, connection, operation, watchdog);
   }
 
   @Override

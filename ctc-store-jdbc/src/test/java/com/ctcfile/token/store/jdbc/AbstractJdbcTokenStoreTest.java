@@ -16,8 +16,15 @@ import com.ctcfile.token.core.port.RenewalLease;
 import com.ctcfile.token.core.port.StoredToken;
 import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.core.port.TokenStore;
+import com.ctcfile.token.testkit.FaultInjectingDataSource;
+import com.ctcfile.token.testkit.FaultInjectingDataSource.Hang;
+import com.ctcfile.token.testkit.FaultInjectingDataSource.StoreStatement;
 import com.ctcfile.token.testkit.TokenStoreContractTest;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +42,7 @@ import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -50,13 +58,16 @@ import org.junit.jupiter.api.TestInstance.Lifecycle;
  * column widths, driver messages, the database clock, threads). One concrete subclass per database.
  *
  * <p>Every test class works in a schema of its own with a random name, dropped afterwards, so runs
- * in parallel against one server do not meet.
+ * in parallel against one server do not meet. Statements that fail, hang or are cancelled are made so
+ * by the testkit's {@link FaultInjectingDataSource}; a real dead socket under the real drivers is
+ * {@link AbstractDeadNetworkPathTest}'s.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 abstract class AbstractJdbcTokenStoreTest {
 
   private static final Set<String> COLUMNS = Set.of("token_key", "version", "token", "token_type", "expires_at",
-      "lifetime_seconds", "fetched_at", "lease_owner", "lease_until", "last_error", "next_attempt_at");
+      "lifetime_seconds", "fetched_at", "lease_owner", "lease_id", "lease_until", "last_error", "next_attempt_at",
+      "settle_until", "rejection_fetch_at");
   private static final Duration TOLERANCE = Duration.ofSeconds(2);
 
   TestDatabase db;
@@ -231,6 +242,9 @@ abstract class AbstractJdbcTokenStoreTest {
     TokenKey key = newKey();
     String token = token(1024);
     RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow();
+    Map<String, Object> leased = rawRow(table, key);
+    assertThat(leased.get("lease_owner")).isEqualTo("node-a");
+    assertThat(leased.get("lease_id")).as("the grant's id, the lease's credential").isEqualTo(lease.id());
     join(store.publish(lease, fresh(token)));
 
     Map<String, Object> row = rawRow(table, key);
@@ -247,6 +261,9 @@ abstract class AbstractJdbcTokenStoreTest {
     assertThat(row.get("lease_until")).isNull();
     assertThat(row.get("last_error")).isNull();
     assertThat(row.get("next_attempt_at")).isNull();
+    assertThat(row.get("lease_id")).isNull();
+    assertThat(row.get("settle_until")).isNull();
+    assertThat(row.get("rejection_fetch_at")).isNull();
   }
 
   @Test
@@ -286,6 +303,353 @@ abstract class AbstractJdbcTokenStoreTest {
     RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "n".repeat(128), Duration.ofSeconds(30)))).orElseThrow();
     join(store.releaseAfterFailure(lease, FetchFailure.known("e".repeat(100), Duration.ofSeconds(5))));
     assertThat(join(store.read(key)).orElseThrow().lastError()).contains("e".repeat(64));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // column types
+
+  @Test
+  void refusesATableWhoseTimeColumnDependsOnTheSessionsTimeZone() {
+    String table = TestDatabase.uniqueName("zoneless");
+    String ddl = TableSetup.ddl(db.dialect(), TableName.of(schema + "." + table));
+    db.execute(ddl.replaceFirst("(?m)^(\\s*lease_until\\s+)\\S+( WITH TIME ZONE)?", "$1TIMESTAMP(3)"));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+    TokenKey key = newKey();
+
+    Throwable failure = failureOf(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30))));
+
+    assertThat(failure).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining(table)
+        .hasMessageContaining("column lease_until is")
+        .hasMessageContaining("expected " + db.dialect().instantType())
+        .hasMessageContaining("two could hold one at once")
+        .hasMessageContaining(db.dialect().ddlResource());
+    assertThat(failure.getMessage().toLowerCase(Locale.ROOT)).contains("lease_until is timestamp,");
+    assertThat(rowCount(schema + "." + table)).as("nothing was written").isZero();
+  }
+
+  @Test
+  void refusesATableWhoseVersionIsNoWholeNumber() {
+    String table = TestDatabase.uniqueName("textversion");
+    String ddl = TableSetup.ddl(db.dialect(), TableName.of(schema + "." + table));
+    db.execute(ddl.replaceFirst("(?m)^(\\s*version\\s+)BIGINT", "$1VARCHAR(20)"));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
+
+    assertThat(failureOf(store.read(newKey()))).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining("column version is")
+        .hasMessageContaining("expected BIGINT")
+        .hasMessageContaining(db.dialect().ddlResource());
+  }
+
+  @Test
+  void refusesALeaseIdColumnTooNarrowForTheIds() {
+    String table = TestDatabase.uniqueName("narrowid");
+    String ddl = TableSetup.ddl(db.dialect(), TableName.of(schema + "." + table));
+    db.execute(ddl.replaceFirst("(?m)^(\\s*lease_id\\s+)VARCHAR\\(64\\)", "$1VARCHAR(16)"));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
+
+    assertThat(failureOf(store.read(newKey()))).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining("column lease_id holds 16 characters, but lease ids are 32 long");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // upgrade of a table created by the earlier DDL
+
+  @Test
+  void aTableOfTheEarlierDdlGetsTheNewColumnsWhenTheStoreMayCreateAndKeepsItsToken() throws SQLException {
+    String table = schema + "." + TestDatabase.uniqueName("old");
+    db.execute(previousDdl(table));
+    TokenKey key = newKey();
+    String oldToken = token(200);
+    insertAsTheEarlierVersionDid(table, key, oldToken);
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+
+    StoredToken row = join(store.read(key)).orElseThrow();
+
+    assertThat(columnsOf(table)).containsExactlyInAnyOrderElementsOf(COLUMNS);
+    assertThat(row.version()).isEqualTo(3);
+    assertThat(row.value()).contains(oldToken);
+    assertAbout(row.expiresIn(), Duration.ofSeconds(3000));
+    assertAbout(row.fetchedAgo(), Duration.ZERO);
+    assertThat(row.isSettling()).isFalse();
+    assertThat(row.rejectionFetchAgo()).isEmpty();
+    RenewalLease lease = join(store.tryLease(LeaseRequest.afterRejection(key, 3, "node-a", Duration.ofSeconds(30),
+        Duration.ofSeconds(10)))).orElseThrow();
+    assertThat(join(store.publish(lease, fresh(token(64)))).map(StoredToken::version)).contains(4L);
+    assertThat(join(store.read(key)).orElseThrow().rejectionFetchAgo()).isPresent();
+  }
+
+  @Test
+  void nodesUpgradingATableOfTheEarlierDdlAtOnceAllSucceed() throws Exception {
+    String table = schema + "." + TestDatabase.uniqueName("oldrace");
+    db.execute(previousDdl(table));
+    int nodes = 5;
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<Optional<StoredToken>>> reads = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+      CompletableFuture<Optional<StoredToken>> read = new CompletableFuture<>();
+      reads.add(read);
+      new Thread(() -> {
+        try {
+          start.await();
+          store.read(newKey()).whenComplete((row, error) -> {
+            if (error != null) {
+              read.completeExceptionally(error);
+            } else {
+              read.complete(row);
+            }
+          });
+        } catch (InterruptedException e) {
+          read.completeExceptionally(e);
+        }
+      }).start();
+    }
+    start.countDown();
+
+    for (CompletableFuture<Optional<StoredToken>> read : reads) {
+      assertThat(join(read)).isEmpty();
+    }
+    assertThat(columnsOf(table)).containsExactlyInAnyOrderElementsOf(COLUMNS);
+  }
+
+  @Test
+  void aTableOfTheEarlierDdlWithoutCreateTableIfMissingFailsNamingTheColumnsAndTheStatementsToRun() {
+    String table = schema + "." + TestDatabase.uniqueName("oldstrict");
+    db.execute(previousDdl(table));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table));
+    List<String> alters = List.copyOf(TableSetup.upgrade(db.dialect(), TableName.of(table)).values());
+    assertThat(alters).hasSize(3);
+
+    Throwable failure = failureOf(store.read(newKey()));
+
+    assertThat(failure).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining(table)
+        .hasMessageContaining("lease_id, settle_until, rejection_fetch_at")
+        .hasMessageContaining(db.dialect().upgradeResource())
+        .hasMessageContaining("createTableIfMissing(true)");
+    for (String alter : alters) {
+      assertThat(failure).hasMessageContaining(alter);
+    }
+    assertThat(columnsOf(table)).as("nothing was altered").hasSize(COLUMNS.size() - 3);
+
+    db.execute(alters.toArray(String[]::new));
+    assertThat(join(store.read(newKey()))).as("the same store, once the shipped statements ran").isEmpty();
+  }
+
+  @Test
+  void aTableLackingAColumnEveryVersionHasIsRefusedEvenWhenTheStoreMayCreate() {
+    String table = TestDatabase.uniqueName("notours");
+    String ddl = TableSetup.ddl(db.dialect(), TableName.of(schema + "." + table));
+    db.execute(ddl.replaceFirst("(?m)^\\s*token_type\\s+[^\\n]*\\n", ""));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(db.plain(schema)).tableName(table).createTableIfMissing(true));
+
+    assertThat(failureOf(store.read(newKey()))).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining("lacks the columns token_type")
+        .hasMessageContaining(db.dialect().ddlResource());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // statements that fail, hang or are cancelled (FaultInjectingDataSource)
+
+  @Test
+  void everyStatementOfTheStoreIsToldApartByItsKind() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(faults).createTableIfMissing(true));
+    TokenKey key = newKey();
+
+    join(store.read(key));
+    RenewalLease first = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow();
+    join(store.releaseAfterFailure(first, FetchFailure.known("transport:503", Duration.ZERO)));
+    RenewalLease second = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow();
+    join(store.publish(second, fresh(token(64))));
+
+    assertThat(faults.statements(StoreStatement.SETUP)).isPositive();
+    assertThat(faults.statements(StoreStatement.READ)).isEqualTo(1);
+    assertThat(faults.statements(StoreStatement.LEASE)).as("update then insert, then update").isEqualTo(3);
+    assertThat(faults.statements(StoreStatement.RELEASE)).isEqualTo(1);
+    assertThat(faults.statements(StoreStatement.PUBLISH)).isEqualTo(1);
+    assertThat(faults.statements(StoreStatement.OTHER)).isZero();
+  }
+
+  @Test
+  void aPublishCommittedButUnansweredFailsAndTheRowHoldsItsToken() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(faults).createTableIfMissing(true));
+    TokenKey key = newKey();
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow();
+    String token = token(64);
+    faults.failNextAfterExecuting(StoreStatement.PUBLISH, 1);
+
+    Throwable failure = failureOf(store.publish(lease, fresh(token)));
+
+    assertThat(failure).isInstanceOf(TokenStoreException.class).hasMessageContaining("publish version 1")
+        .hasMessageContaining("SQLState 08006").hasCauseInstanceOf(SQLException.class);
+    StoredToken row = join(store.read(key)).orElseThrow();
+    assertThat(row.version()).isEqualTo(1);
+    assertThat(row.value()).contains(token);
+    assertThat(join(store.publish(lease, fresh(token(64))))).as("the lease was used up").isEmpty();
+  }
+
+  @Test
+  void aLeaseThatFailsBeforeReachingTheDatabaseGrantsNothingAndTheNextOneWorks() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(faults).createTableIfMissing(true));
+    TokenKey key = newKey();
+    faults.failNext(StoreStatement.LEASE, 1);
+
+    assertThat(failureOf(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))))
+        .isInstanceOf(TokenStoreException.class).hasMessageContaining("lease the token of " + key);
+
+    assertThat(join(store.read(key))).isEmpty();
+    assertThat(join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30))))).isPresent();
+  }
+
+  @Test
+  void serializationFailuresAreRetried() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(faults).createTableIfMissing(true));
+    TokenKey key = newKey();
+    join(store.publish(join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow(),
+        fresh(token(64))));
+    int before = faults.statements(StoreStatement.LEASE);
+    faults.failNextWith(StoreStatement.LEASE, 3, "40001");
+
+    assertThat(join(store.tryLease(LeaseRequest.scheduled(key, 1, "node-a", Duration.ofSeconds(30))))).isPresent();
+
+    assertThat(faults.statements(StoreStatement.LEASE) - before).as("three failed attempts and the one that worked").isEqualTo(4);
+  }
+
+  @Test
+  void aStatementHangingOnADeadConnectionIsAbortedAfterItsQueryTimeoutAndTheStoreGoesOn() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(faults).createTableIfMissing(true).queryTimeout(Duration.ofSeconds(1)));
+    TokenKey key = newKey();
+    join(store.read(key));
+    Hang hang = faults.hangNext(StoreStatement.LEASE);
+
+    Throwable failure = failureOf(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30))));
+
+    assertThat(failure).isInstanceOf(TokenStoreException.class)
+        .hasMessageContaining("could not lease the token of " + key)
+        .hasMessageContaining("did not answer within 1 s (the query timeout) plus 2 s")
+        .hasMessageContaining("aborted the connection");
+    assertThat(hang.isHanging()).as("the abort ended the hang").isFalse();
+    assertThat(faults.executed(StoreStatement.LEASE)).isZero();
+    assertThat(join(store.read(key))).isEmpty();
+    RenewalLease lease = join(store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30)))).orElseThrow();
+    assertThat(join(store.publish(lease, fresh(token(64)))).map(StoredToken::version)).contains(1L);
+  }
+
+  /** A pool of one connection: unless the pool drops the aborted connection, the next call gets it again and fails. */
+  @Test
+  void throughHikariTheAbortedConnectionIsDroppedFromThePool() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    try (HikariDataSource pool = db.poolOver(faults, 1)) {
+      JdbcTokenStore store = store(JdbcTokenStore.builder(pool).createTableIfMissing(true).queryTimeout(Duration.ofSeconds(1)));
+      TokenKey key = newKey();
+      join(store.read(key));
+      int made = faults.connectionsMade();
+      Hang hang = faults.hangNext(StoreStatement.READ);
+
+      assertThat(failureOf(store.read(key))).isInstanceOf(TokenStoreException.class)
+          .hasMessageContaining("did not answer within 1 s");
+
+      assertThat(hang.isHanging()).isFalse();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(faults.openConnections())
+          .as("the pool closed the aborted connection").isZero());
+      assertThat(join(store.read(key))).isEmpty();
+      assertThat(faults.connectionsMade()).as("a new connection for the call after").isEqualTo(made + 1);
+    }
+  }
+
+  @Test
+  void aCancelledCallWhoseStatementRunsHasItsConnectionAborted() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(faults).createTableIfMissing(true).queryTimeout(Duration.ofMinutes(10)));
+    TokenKey key = newKey();
+    join(store.read(key));
+    Hang hang = faults.hangNext(StoreStatement.LEASE);
+    CompletableFuture<Optional<RenewalLease>> lease =
+        store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30))).toCompletableFuture();
+    awaitHanging(hang);
+
+    lease.cancel(true);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !hang.isHanging());
+    assertThat(faults.executed(StoreStatement.LEASE)).isZero();
+    assertThat(join(store.read(key))).isEmpty();
+  }
+
+  @Test
+  void aCallCancelledBeforeItsTurnRunsNoStatement() {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    JdbcTokenStore store = store(JdbcTokenStore.builder(faults).createTableIfMissing(true).queryTimeout(Duration.ofMinutes(10)));
+    join(store.read(newKey()));
+    List<Hang> hangs = List.of(faults.hangNext(StoreStatement.READ), faults.hangNext(StoreStatement.READ));
+    List<CompletableFuture<Optional<StoredToken>>> busy = List.of(store.read(newKey()).toCompletableFuture(),
+        store.read(newKey()).toCompletableFuture());
+    hangs.forEach(AbstractJdbcTokenStoreTest::awaitHanging);
+    TokenKey key = newKey();
+    CompletableFuture<Optional<RenewalLease>> queued =
+        store.tryLease(LeaseRequest.scheduled(key, 0, "node-a", Duration.ofSeconds(30))).toCompletableFuture();
+
+    queued.cancel(true);
+    hangs.forEach(Hang::release);
+
+    busy.forEach(read -> assertThat(join(read)).isEmpty());
+    assertThat(join(store.read(key))).as("the cancelled lease created no row").isEmpty();
+    assertThat(faults.statements(StoreStatement.LEASE)).isZero();
+  }
+
+  @Test
+  void closeWithStuckStatementsAbortsThemFailsEveryPendingCallAndEndsEveryThread() throws SQLException {
+    FaultInjectingDataSource faults = FaultInjectingDataSource.wrap(db.plain(schema));
+    ObservedDataSource observed = new ObservedDataSource(faults, "observed");
+    JdbcTokenStore store = JdbcTokenStore.builder(observed).createTableIfMissing(true)
+        .queryTimeout(Duration.ofMinutes(10)).build();
+    join(store.read(newKey()));
+    List<Hang> hangs = List.of(faults.hangNext(StoreStatement.READ), faults.hangNext(StoreStatement.READ));
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    calls.add(store.read(newKey()).toCompletableFuture());
+    calls.add(store.read(newKey()).toCompletableFuture());
+    hangs.forEach(AbstractJdbcTokenStoreTest::awaitHanging);
+    for (int i = 0; i < 3; i++) {
+      calls.add(store.tryLease(LeaseRequest.scheduled(newKey(), 0, "node-a", Duration.ofSeconds(30))).toCompletableFuture());
+    }
+    String threadPrefix = storeThreadPrefix(observed.callers());
+
+    store.close();
+
+    for (CompletableFuture<?> call : calls) {
+      assertThat(failureOf(call)).isInstanceOf(TokenStoreException.class).hasMessageContaining("closed");
+    }
+    assertThat(hangs).noneMatch(Hang::isHanging);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(liveThreadsNamed(threadPrefix))
+        .as("threads of the closed store").isEmpty());
+    assertThat(faults.statements(StoreStatement.LEASE)).as("the queued calls never ran").isZero();
+    try (Connection connection = faults.getConnection()) {
+      assertThat(connection.isValid(5)).as("the data source is the caller's and stays open").isTrue();
+    }
+  }
+
+  @Test
+  void manyKeysShareTwoStatementThreadsAndOneWatchdog() {
+    ObservedDataSource observed = new ObservedDataSource(db.plain(schema), "observed");
+    JdbcTokenStore store = store(JdbcTokenStore.builder(observed).createTableIfMissing(true));
+    List<CompletableFuture<Optional<StoredToken>>> reads = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      reads.add(store.read(newKey()).toCompletableFuture());
+    }
+
+    reads.forEach(read -> assertThat(join(read)).isEmpty());
+
+    List<Thread> callers = observed.callers();
+    String prefix = storeThreadPrefix(callers);
+    assertThat(callers.stream().distinct()).hasSizeLessThanOrEqualTo(2)
+        .allSatisfy(thread -> assertThat(thread.getName()).matches("ctc-token-jdbc-store-\\d+-sql-\\d+"));
+    assertThat(liveThreadsNamed(prefix)).hasSizeLessThanOrEqualTo(3)
+        .extracting(Thread::getName).contains(prefix + "watchdog");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -530,6 +894,69 @@ abstract class AbstractJdbcTokenStoreTest {
         }
         return row;
       }
+    }
+  }
+
+  private static void awaitHanging(Hang hang) {
+    try {
+      assertThat(hang.awaitHanging(Duration.ofSeconds(20))).as("a statement hangs").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code ctc-token-jdbc-store-<n>-} of the store whose statement threads {@code callers} are. */
+  private static String storeThreadPrefix(List<Thread> callers) {
+    assertThat(callers).isNotEmpty();
+    String name = callers.get(0).getName();
+    assertThat(name).matches("ctc-token-jdbc-store-\\d+-sql-\\d+");
+    return name.substring(0, name.indexOf("-sql-") + 1);
+  }
+
+  private static List<Thread> liveThreadsNamed(String prefix) {
+    List<Thread> live = new ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.isAlive() && thread.getName().startsWith(prefix)) {
+        live.add(thread);
+      }
+    }
+    return live;
+  }
+
+  /** The {@code CREATE TABLE} of the earlier DDL, kept in the test resources, for {@code table}. */
+  private String previousDdl(String table) {
+    String resource = db.dialect().ddlResource().replace("/ddl/", "/previous-ddl/");
+    try (InputStream in = AbstractJdbcTokenStoreTest.class.getClassLoader().getResourceAsStream(resource)) {
+      assertThat(in).as(resource).isNotNull();
+      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+          .filter(line -> !line.trim().startsWith("--")).collect(Collectors.joining("\n")).trim();
+      return sql.replace(TableName.DEFAULT, table);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A published token as the earlier version of the store wrote it, through the columns it had. */
+  private void insertAsTheEarlierVersionDid(String table, TokenKey key, String token) throws SQLException {
+    Dialect dialect = db.dialect();
+    try (Connection connection = connect(); PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+        + " (token_key, version, token, token_type, expires_at, lifetime_seconds, fetched_at) VALUES (?, 3, ?, 'Bearer', "
+        + dialect.nowPlusMillis() + ", 3600, " + dialect.now() + ")")) {
+      insert.setString(1, key.id());
+      insert.setString(2, token);
+      insert.setLong(3, 3_000_000);
+      assertThat(insert.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  private long rowCount(String table) {
+    try (Connection connection = connect(); Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 

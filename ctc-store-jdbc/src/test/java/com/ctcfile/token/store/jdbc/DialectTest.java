@@ -2,6 +2,7 @@ package com.ctcfile.token.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Types;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -34,6 +35,20 @@ class DialectTest {
     Set<Dialect> tested = Stream.of(Dialect.values()).filter(Dialect::isTested).collect(Collectors.toSet());
 
     assertThat(tested).isEqualTo(EnumSet.of(Dialect.POSTGRESQL, Dialect.MYSQL, Dialect.H2));
+  }
+
+  @Test
+  void knowsWhichColumnTypesHoldInstantsWhateverTheSessionsTimeZone() {
+    assertThat(Dialect.POSTGRESQL.holdsInstants(Types.TIMESTAMP, "timestamptz")).isTrue();
+    assertThat(Dialect.POSTGRESQL.holdsInstants(Types.TIMESTAMP, "timestamp")).isFalse();
+    assertThat(Dialect.H2.holdsInstants(Types.TIMESTAMP_WITH_TIMEZONE, "TIMESTAMP WITH TIME ZONE")).isTrue();
+    assertThat(Dialect.H2.holdsInstants(Types.TIMESTAMP, "TIMESTAMP")).isFalse();
+    assertThat(Dialect.MYSQL.holdsInstants(Types.TIMESTAMP, "DATETIME")).isTrue();
+    assertThat(Dialect.MYSQL.holdsInstants(Types.TIMESTAMP, "TIMESTAMP")).as("converts with the session's zone").isFalse();
+    assertThat(Dialect.ORACLE.holdsInstants(-101, "TIMESTAMP WITH TIME ZONE")).isTrue();
+    assertThat(Dialect.ORACLE.holdsInstants(Types.TIMESTAMP, "TIMESTAMP")).isFalse();
+    assertThat(Dialect.SQLSERVER.holdsInstants(-155, "datetimeoffset")).isTrue();
+    assertThat(Dialect.SQLSERVER.holdsInstants(Types.TIMESTAMP, "datetime2")).isFalse();
   }
 
   @ParameterizedTest

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Assumptions;
 abstract class TestDatabase {
 
   private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+  private static final Pattern HOST = Pattern.compile("^(jdbc:(?:postgresql|mariadb|mysql)://)([^/?]+)(.*)$");
 
   final String name;
   final String url;
@@ -137,8 +138,37 @@ abstract class TestDatabase {
     return new HikariDataSource(config);
   }
 
+  /** A HikariCP pool of at most {@code size} connections, all made by {@code dataSource}. */
+  HikariDataSource poolOver(DataSource dataSource, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(dataSource);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(0);
+    config.setPoolName(uniqueName("ctc-test-pool"));
+    config.setConnectionTimeout(10_000);
+    return new HikariDataSource(config);
+  }
+
   /** A URL of this database's kind on which nothing listens. */
   abstract String deadUrl();
+
+  /** The {@code host:port} of a database reached over the network. */
+  String hostAndPort() {
+    Matcher parts = HOST.matcher(url);
+    if (!parts.matches()) {
+      throw new IllegalStateException(name + " is not reached over the network: " + url);
+    }
+    return parts.group(2);
+  }
+
+  /** Like {@link #urlIn(String)}, through {@code hostAndPort} instead of the database's own address. */
+  String urlVia(String hostAndPort, String schema) {
+    Matcher parts = HOST.matcher(urlIn(schema));
+    if (!parts.matches()) {
+      throw new IllegalStateException(name + " is not reached over the network: " + url);
+    }
+    return parts.group(1) + hostAndPort + parts.group(3);
+  }
 
   @Override
   public String toString() {

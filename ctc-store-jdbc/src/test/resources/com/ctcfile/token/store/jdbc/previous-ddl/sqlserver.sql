@@ -1,0 +1,22 @@
+-- The token table as the first version of ctc-store-jdbc created it, before lease ids, settling and the
+-- fleet's rejection limit (no lease_id, settle_until, rejection_fetch_at). Kept to test that such tables
+-- keep working: the store adds the columns, or names the ALTER statements to run.
+-- ctc-token: the shared token table for Microsoft SQL Server. WRITTEN BUT NOT TESTED.
+-- One row per token key (clientId@endpoint-authority). Every time is set and compared with the
+-- database clock (SYSDATETIMEOFFSET()), never a node's clock. Keys and lease owners use a binary
+-- collation: clientIds and node ids are case-sensitive. Run this once (createTableIfMissing checks
+-- for the table first). Rename the table freely; pass the name to
+-- JdbcTokenStore.builder(dataSource).tableName(..).
+CREATE TABLE ctc_access_token (
+  token_key        NVARCHAR(255) COLLATE Latin1_General_100_BIN2 NOT NULL PRIMARY KEY,
+  version          BIGINT            NOT NULL,
+  token            VARCHAR(1024)     NULL,
+  token_type       VARCHAR(64)       NULL,
+  expires_at       DATETIMEOFFSET(3) NULL,
+  lifetime_seconds BIGINT            NOT NULL,
+  fetched_at       DATETIMEOFFSET(3) NULL,
+  lease_owner      NVARCHAR(128) COLLATE Latin1_General_100_BIN2 NULL,
+  lease_until      DATETIMEOFFSET(3) NULL,
+  last_error       NVARCHAR(64)      NULL,
+  next_attempt_at  DATETIMEOFFSET(3) NULL
+)
