@@ -357,10 +357,10 @@ class FakeCtcServerTest {
     @Test
     void treatsAQueryThatIsNotPercentEncodingAsMalformed() {
       // the JDK server refuses such a request line itself; the decoder still never guesses
-      assertThat(FakeCtcServer.decodeQuery("clientId=%zz&clientSecret=x")).isNull();
-      assertThat(FakeCtcServer.decodeQuery("clientId=a%2")).isNull();
-      assertThat(FakeCtcServer.decodeQuery(null)).isEmpty();
-      assertThat(FakeCtcServer.decodeQuery("&&a=1&")).containsExactly(Map.entry("a", "1"));
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery("clientId=%zz&clientSecret=x")).isNull();
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery("clientId=a%2")).isNull();
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery(null)).isEmpty();
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery("&&a=1&")).containsExactly(Map.entry("a", "1"));
     }
 
     @Test
