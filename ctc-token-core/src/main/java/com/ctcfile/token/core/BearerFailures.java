@@ -19,8 +19,6 @@ import java.util.concurrent.ExecutionException;
  */
 public final class BearerFailures {
 
-  private static final System.Logger LOG = System.getLogger(BearerFailures.class.getName());
-
   private BearerFailures() {}
 
   /**
@@ -73,7 +71,9 @@ public final class BearerFailures {
     return renewal.handle((renewed, failure) -> {
       if (failure != null) {
         Exception cause = unwrap(failure);
-        LOG.log(Level.DEBUG, () -> "renewal after a 401 on a request that cannot be replayed failed: "
+        // looked up here, not in a static field: the first lookup of a System.Logger can take long
+        // enough to trip a blocked-thread check, and the other methods run on event loops
+        System.getLogger(BearerFailures.class.getName()).log(Level.DEBUG, () -> "renewal after a 401 on a request that cannot be replayed failed: "
             + cause.getClass().getSimpleName() + ": " + cause.getMessage());
       }
       return (Void) null;
