@@ -1,12 +1,7 @@
 package com.ctcfile.token.transport.httpclient5;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
-import com.ctcfile.token.CtcApiException;
-import com.ctcfile.token.CtcTokenException;
-import com.ctcfile.token.RenewalRateLimitedException;
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.testkit.BearerIntegrationContractTest.Body;
@@ -22,11 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
