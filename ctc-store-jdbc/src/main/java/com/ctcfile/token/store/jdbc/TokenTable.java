@@ -43,6 +43,8 @@ final class TokenTable {
   static final String TAG = "ctc-token-store:";
 
   private static final int MAX_ATTEMPTS = 8;
+  private static final int MISSING_COLUMN_ATTEMPTS = 4;
+  private static final long MISSING_COLUMN_PAUSE_MILLIS = 100;
   private static final long MAX_MILLIS = Integer.MAX_VALUE;
   private static final int LEASE_ID_BYTES = 16;
   private static final SecureRandom LEASE_IDS = new SecureRandom();
@@ -272,9 +274,17 @@ final class TokenTable {
         .lease(row.getString(5), millisOrZero(row, 8))
         .lastError(row.getString(6), millisOrZero(row, 9))
         .settleIn(millisOrZero(row, 10))
-        .fetchedAgo(version == 0 || untilFetched == null ? Duration.ZERO : untilFetched.negated())
-        .rejectionFetchAgo(untilRejectionFetch == null ? null : untilRejectionFetch.negated())
+        .fetchedAgo(version == 0 || untilFetched == null ? Duration.ZERO : sinceThen(untilFetched))
+        .rejectionFetchAgo(untilRejectionFetch == null ? null : sinceThen(untilRejectionFetch))
         .build();
+  }
+
+  /**
+   * How long ago a moment was, from the milliseconds until it: never negative, since a time stored
+   * a moment ago rounds to the column's millisecond and may read as up to 1 ms in the future.
+   */
+  private static Duration sinceThen(Duration until) {
+    return until.isNegative() ? until.negated() : Duration.ZERO;
   }
 
   private static Duration millisOrZero(ResultSet row, int column) throws SQLException {
@@ -338,6 +348,12 @@ final class TokenTable {
           pauseBeforeRetry(attempt);
           continue;
         }
+        // the table was checked a moment ago: a column "missing" now is another node's upgrade under way
+        // (H2 rebuilds a table to add a column), so wait for it a little before believing it
+        if (attempt < MISSING_COLUMN_ATTEMPTS && SqlFailures.isMissingTableOrColumn(e) && !call.isOver()) {
+          pause(MISSING_COLUMN_PAUSE_MILLIS * attempt);
+          continue;
+        }
         throw call.explain(SqlFailures.statementFailed(operation, table, e));
       } catch (TokenStoreException e) {
         close(connection);
@@ -351,8 +367,12 @@ final class TokenTable {
 
   // full jitter, so that the statements that collided do not collide again
   private static void pauseBeforeRetry(int attempt) {
+    pause(ThreadLocalRandom.current().nextLong(Math.min(50, 2L << attempt)));
+  }
+
+  private static void pause(long millis) {
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(Math.min(50, 2L << attempt)));
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
