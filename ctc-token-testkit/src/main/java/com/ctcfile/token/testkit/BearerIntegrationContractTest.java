@@ -24,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -85,7 +84,7 @@ public abstract class BearerIntegrationContractTest {
    * @param hosts the hosts ({@code name[:port]}) that get the token; never empty
    * @param allowInsecureHttp whether plain http to hosts that are not loopback is allowed
    * @param serviceIds the service ids the integration is configured with (only for integrations with
-   *     {@link #hasServiceIds() service ids}); empty for none
+   *     service ids, whose tests extend {@link ServiceIdBearerIntegrationContractTest}); empty for none
    * @param clientServiceId for integrations with service ids, the id of the client to open (a client
    *     of that service whose base URL is {@code clientBaseUrl}); empty for a plain client
    * @param clientBaseUrl the base URL of that service client; {@code null} without one
@@ -131,11 +130,11 @@ public abstract class BearerIntegrationContractTest {
     void close() throws Exception;
   }
 
-  private FakeCtcServer server;
-  private ApiRecorder api;
-  private ApiRecorder otherHost;
+  FakeCtcServer server;
+  ApiRecorder api;
+  ApiRecorder otherHost;
   private TokenManager tokens;
-  private WatchedProvider provider;
+  WatchedProvider provider;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   /**
@@ -155,11 +154,6 @@ public abstract class BearerIntegrationContractTest {
    * event-loop thread fails the contract.
    */
   protected boolean mayBlock() {
-    return false;
-  }
-
-  /** Whether the integration is configured with service ids, which narrow the hosts. Default false. */
-  protected boolean hasServiceIds() {
     return false;
   }
 
@@ -280,32 +274,6 @@ public abstract class BearerIntegrationContractTest {
     assertThat(reply.status()).isEqualTo(401);
     assertThat(server.rejected()).isEqualTo(1);
     assertThat(server.fetches()).isZero();
-  }
-
-  @Test
-  @DisplayName("a service id never widens the hosts: its client's calls to another host carry no token")
-  void aServiceIdAloneSelectsNothing() throws Exception {
-    Assumptions.assumeTrue(hasServiceIds(), "this integration has no service ids");
-    Client client = client(Setup.hosts(fakeHost()).serviceClient(List.of("ctc-api"), "ctc-api", otherHost.uri("")));
-
-    get(client, otherHost.uri("/its-own-base-url"));
-    get(client, api.uri("/redirect?to=" + otherHost.uri("/after-a-redirect")));
-    assertThat(get(client, server.protectedUri()).status()).as("its call to a configured host").isEqualTo(200);
-
-    assertThat(otherHost.authorizations()).containsExactly("none", "none");
-    assertThat(api.authorizations()).containsExactly("none");
-  }
-
-  @Test
-  @DisplayName("service ids narrow the hosts: a client of another service gets no token on a configured host")
-  void serviceIdsNarrowTheHosts() throws Exception {
-    Assumptions.assumeTrue(hasServiceIds(), "this integration has no service ids");
-    Client client = client(Setup.hosts(api.hostAndPort()).serviceClient(List.of("ctc-api"), "not-ctc", api.uri("")));
-
-    get(client, api.uri("/configured-host"));
-
-    assertThat(api.authorizations()).containsExactly("none");
-    assertThat(provider.calls()).isEmpty();
   }
 
   // ---- plain http
@@ -460,7 +428,7 @@ public abstract class BearerIntegrationContractTest {
 
   // ---- helpers
 
-  private Client client(Setup setup) throws Exception {
+  Client client(Setup setup) throws Exception {
     return client(provider, setup);
   }
 
@@ -471,7 +439,7 @@ public abstract class BearerIntegrationContractTest {
     return client;
   }
 
-  private String fakeHost() {
+  String fakeHost() {
     return "127.0.0.1:" + server.port();
   }
 
@@ -488,7 +456,7 @@ public abstract class BearerIntegrationContractTest {
     return "Bearer " + server.currentToken().orElseThrow();
   }
 
-  private static Reply get(Client client, URI uri) throws Exception {
+  static Reply get(Client client, URI uri) throws Exception {
     return client.send("GET", uri, Map.of(), Body.NONE, null);
   }
 

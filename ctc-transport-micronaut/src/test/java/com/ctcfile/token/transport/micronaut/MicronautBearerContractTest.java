@@ -3,7 +3,7 @@ package com.ctcfile.token.transport.micronaut;
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.BearerFailures;
 import com.ctcfile.token.core.port.Transport;
-import com.ctcfile.token.testkit.BearerIntegrationContractTest;
+import com.ctcfile.token.testkit.ServiceIdBearerIntegrationContractTest;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -30,16 +30,11 @@ import reactor.core.publisher.Mono;
  * tokens from the contract's provider, and the clients resolve the contract's names through a Netty
  * resolver group of the test's ({@link ContractProviderFactory}), which Micronaut takes by name.
  */
-class MicronautBearerContractTest extends BearerIntegrationContractTest {
+class MicronautBearerContractTest extends ServiceIdBearerIntegrationContractTest {
 
   @Override
   protected Transport createTransport() {
     return MicronautTransport.create();
-  }
-
-  @Override
-  protected boolean hasServiceIds() {
-    return true;
   }
 
   @Override
