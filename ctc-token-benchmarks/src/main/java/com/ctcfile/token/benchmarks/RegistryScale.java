@@ -31,6 +31,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 
 /**
  * The scale harness: one {@link TokenRegistry} holding many clients in this JVM, against a
@@ -80,6 +85,7 @@ public final class RegistryScale {
   private final Options options;
   private final int warmUpClients;
   private final Map<String, String> report = new LinkedHashMap<>();
+  private final List<CloseableHttpAsyncClient> ownClients = new ArrayList<>();
 
   private RegistryScale(Options options) {
     this.options = options;
@@ -122,6 +128,7 @@ public final class RegistryScale {
     line("store", options.store);
     line("token lifetime s", options.lifetimeSeconds);
     line("registry threads", options.threads);
+    line("connections to the server", options.connections == 0 ? "5 (HttpClient5Transport.create())" : options.connections);
 
     // every string the harness keeps exists before the baseline
     List<String> ids = new ArrayList<>(clients);
@@ -185,6 +192,9 @@ public final class RegistryScale {
       line("library threads after close", libraryThreads());
       line("server fetches at the end", server.fetches());
     } finally {
+      for (CloseableHttpAsyncClient client : ownClients) {
+        client.close(CloseMode.GRACEFUL);
+      }
       if (pool != null) {
         dropTables(pool, table, table + "_w");
         pool.close();
@@ -253,7 +263,7 @@ public final class RegistryScale {
   private TokenRegistry registry(FakeCtcServer server, HikariDataSource pool, String table, FetchStarts starts) {
     TokenRegistry.Builder builder = TokenRegistry.builder()
         .endpoint(server.endpoint())
-        .transport(HttpClient5Transport.create())
+        .transport(transport())
         .threads(options.threads)
         .listener(starts);
     if (pool != null) {
@@ -261,6 +271,27 @@ public final class RegistryScale {
       builder.store(store);
     }
     return builder.build();
+  }
+
+  /**
+   * The transport's own client (five connections to one host), or with {@code --connections} a client
+   * of the harness's with that many, to see whether the pool or the server limits the fetch rate. A
+   * client of the harness's is closed with the harness; its threads are not named {@code ctc-token-*}.
+   */
+  private HttpClient5Transport transport() {
+    if (options.connections == 0) {
+      return HttpClient5Transport.create();
+    }
+    CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+        .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+            .setMaxConnPerRoute(options.connections).setMaxConnTotal(options.connections).build())
+        .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
+        .disableAutomaticRetries()
+        .disableRedirectHandling()
+        .disableCookieManagement()
+        .build();
+    ownClients.add(client);
+    return HttpClient5Transport.create(client);
   }
 
   private void renewalWave(TokenRegistry registry, Duration lifetime, FetchStarts starts, int clients, long allHeld)
@@ -414,6 +445,7 @@ public final class RegistryScale {
     long lifetimeSeconds = 90;
     int threads = 2;
     int asking = 64;
+    int connections;
 
     /** The options, or null after printing the usage. */
     static Options parse(String[] args) {
@@ -440,12 +472,15 @@ public final class RegistryScale {
           case "--asking":
             options.asking = Integer.parseInt(value(args, ++i, arg));
             break;
+          case "--connections":
+            options.connections = Integer.parseInt(value(args, ++i, arg));
+            break;
           case "--threads":
             options.threads = Integer.parseInt(value(args, ++i, arg));
             break;
           case "-h":
           case "--help":
-            System.out.println("RegistryScale [--clients N] [--store memory|postgres] [-p JDBC_URL] [--lifetime SECONDS] [--threads 1..4] [--asking N, 0 = all at once]");
+            System.out.println("RegistryScale [--clients N] [--store memory|postgres] [-p JDBC_URL] [--lifetime SECONDS] [--threads 1..4] [--asking N, 0 = all at once] [--connections N]");
             return null;
           default:
             throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
