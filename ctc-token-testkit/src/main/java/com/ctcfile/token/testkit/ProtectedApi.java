@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The protected API of a {@link FakeCtcServer}: any method on any path under {@link #PATH} answers
- * 200 to the bearer of a token the {@link TokenLedger} accepts and 401 to anything else, and counts
- * both. Thread-safe.
+ * 200 to the bearer of a token the ledger of one of the {@link KnownClients} accepts and 401 to
+ * anything else, and counts both (acceptances also per client). Thread-safe.
  */
 final class ProtectedApi {
 
@@ -21,13 +21,13 @@ final class ProtectedApi {
   private static final byte[] INVALID_TOKEN = ("{\"errcode\":\"" + FakeCtcServer.ERRCODE_INVALID_TOKEN
       + "\",\"errmsg\":\"invalid access_token\"}").getBytes(StandardCharsets.UTF_8);
 
-  private final TokenLedger ledger;
+  private final KnownClients clients;
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger rejected = new AtomicInteger();
   private volatile boolean rejectEveryToken;
 
-  ProtectedApi(TokenLedger ledger) {
-    this.ledger = ledger;
+  ProtectedApi(KnownClients clients) {
+    this.clients = clients;
   }
 
   int accepted() {
@@ -45,7 +45,11 @@ final class ProtectedApi {
   void handle(HttpExchange exchange) throws IOException {
     try {
       discardBody(exchange);
-      boolean valid = !rejectEveryToken && bearerToken(exchange).map(ledger::accepts).orElse(false);
+      KnownClients.Client holder = rejectEveryToken ? null : bearerToken(exchange).map(clients::accepting).orElse(null);
+      boolean valid = holder != null;
+      if (valid) {
+        holder.accepted.incrementAndGet();
+      }
       (valid ? accepted : rejected).incrementAndGet();
       exchange.getResponseHeaders().set("Content-Type", Fault.JSON);
       if (!valid) {

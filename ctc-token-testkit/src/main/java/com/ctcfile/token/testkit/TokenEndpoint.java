@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The token endpoint of a {@link FakeCtcServer}: checks credentials, issues tokens into the
- * {@link TokenLedger}, serves the queued {@link Fault}s and counts what it did. Thread-safe: the
- * server's threads call {@link #handle} concurrently; counters are atomic.
+ * The token endpoint of a {@link FakeCtcServer}: checks credentials against the {@link KnownClients},
+ * issues tokens into the ledger of the client they name, serves the queued {@link Fault}s (to whichever
+ * client asks next) and counts what it did, per client and in total. Thread-safe: the server's threads
+ * call {@link #handle} concurrently; counters are atomic.
  */
 final class TokenEndpoint {
 
@@ -54,10 +55,8 @@ final class TokenEndpoint {
     }
   }
 
-  private final String clientId;
-  private final String clientSecret;
+  private final KnownClients clients;
   private final Duration tokenLifetime;
-  private final TokenLedger ledger;
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Duration> lifetimes = new ConcurrentLinkedQueue<>();
   private final AtomicInteger fetches = new AtomicInteger();
@@ -66,11 +65,9 @@ final class TokenEndpoint {
   private final AtomicLong lastReplyBytes = new AtomicLong();
   private volatile SeenRequest lastTokenRequest = SeenRequest.NONE;
 
-  TokenEndpoint(String clientId, String clientSecret, Duration tokenLifetime, TokenLedger ledger) {
-    this.clientId = clientId;
-    this.clientSecret = clientSecret;
+  TokenEndpoint(KnownClients clients, Duration tokenLifetime) {
+    this.clients = clients;
     this.tokenLifetime = tokenLifetime;
-    this.ledger = ledger;
   }
 
   void enqueue(Fault fault) {
@@ -115,13 +112,17 @@ final class TokenEndpoint {
           params == null ? Map.of() : params, copy(exchange.getRequestHeaders()));
       lastReplyBytes.set(0);
       tokenRequests.incrementAndGet();
+      KnownClients.Client named = params == null ? null : clients.find(params.get("clientId"));
+      if (named != null) {
+        named.tokenRequests.incrementAndGet();
+      }
       try {
         discardBody(exchange);
         Fault fault = faults.poll();
         if (fault == null) {
           serveToken(exchange, params);
         } else {
-          serveFault(exchange, params, fault);
+          serveFault(exchange, params, named, fault);
         }
       } finally {
         tokenRequestsFinished.incrementAndGet();
@@ -145,22 +146,26 @@ final class TokenEndpoint {
       sendToken(exchange, 400, Fault.JSON, MALFORMED_QUERY, List.of());
       return;
     }
-    if (!clientId.equals(params.get("clientId")) || !clientSecret.equals(params.get("clientSecret"))) {
+    KnownClients.Client client = clients.authenticate(params.get("clientId"), params.get("clientSecret"));
+    if (client == null) {
       sendToken(exchange, 200, Fault.JSON, INVALID_CREDENTIALS, List.of());
       return;
     }
     Duration lifetime = nextLifetime();
-    sendToken(exchange, 200, Fault.JSON, successBody(issue(ledger.issueNew(lifetime)), lifetime), List.of());
+    sendToken(exchange, 200, Fault.JSON, successBody(issue(client, client.ledger.issueNew(lifetime)), lifetime), List.of());
   }
 
-  private void serveFault(HttpExchange exchange, Map<String, String> params, Fault fault)
+  // the faults that issue a token without checking the credentials issue it to the client the request
+  // names, or to the first client if it names none the server knows
+  private void serveFault(HttpExchange exchange, Map<String, String> params, KnownClients.Client named, Fault fault)
       throws IOException, InterruptedException {
+    KnownClients.Client target = named != null ? named : clients.first();
     switch (fault.kind()) {
       case REPLY:
         sendToken(exchange, fault.status(), fault.contentType(), fault.body(), fault.headers());
         break;
       case SUCCESS_WITH:
-        serveSuccessWith(exchange, fault);
+        serveSuccessWith(exchange, target, fault);
         break;
       case DELAY:
         // the client's connection is not watched: the token is issued even if the client gave up
@@ -179,23 +184,23 @@ final class TokenEndpoint {
         serveHugeBody(exchange, fault.bytes());
         break;
       case STALL_BODY:
-        serveStalled(exchange, fault.duration());
+        serveStalled(exchange, target, fault.duration());
         break;
       default:
         throw new IllegalStateException("unknown fault " + fault);
     }
   }
 
-  private void serveSuccessWith(HttpExchange exchange, Fault fault) throws IOException {
-    String generated = ledger.newValue();
+  private void serveSuccessWith(HttpExchange exchange, KnownClients.Client target, Fault fault) throws IOException {
+    String generated = target.ledger.newValue();
     Duration lifetime = nextLifetime();
     LinkedHashMap<String, String> fields = ReplyBodies.merge(
         ReplyBodies.successFields(generated, expiresInSeconds(lifetime)), fault.overrides());
     String raw = fields.get("access_token");
     Optional<String> token = raw == null ? Optional.empty() : JsonText.stringValue(raw);
     if (token.isPresent() && !token.get().isEmpty()) {
-      ledger.install(token.get(), lifetime);
-      issue(token.get());
+      target.ledger.install(token.get(), lifetime);
+      issue(target, token.get());
     }
     sendToken(exchange, 200, Fault.JSON, ReplyBodies.object(fields).getBytes(StandardCharsets.UTF_8), fault.headers());
   }
@@ -224,9 +229,10 @@ final class TokenEndpoint {
     }
   }
 
-  private void serveStalled(HttpExchange exchange, Duration stall) throws IOException, InterruptedException {
+  private void serveStalled(HttpExchange exchange, KnownClients.Client target, Duration stall)
+      throws IOException, InterruptedException {
     Duration lifetime = nextLifetime();
-    byte[] body = successBody(issue(ledger.issueNew(lifetime)), lifetime);
+    byte[] body = successBody(issue(target, target.ledger.issueNew(lifetime)), lifetime);
     exchange.getResponseHeaders().set("Content-Type", Fault.JSON);
     exchange.sendResponseHeaders(200, body.length);
     OutputStream out = exchange.getResponseBody();
@@ -240,7 +246,8 @@ final class TokenEndpoint {
     out.close();
   }
 
-  private String issue(String token) {
+  private String issue(KnownClients.Client client, String token) {
+    client.fetches.incrementAndGet();
     fetches.incrementAndGet();
     return token;
   }
