@@ -217,16 +217,23 @@ final class FleetRenewal {
             context.rejectionInterval())
         : LeaseRequest.scheduled(context.key(), seenVersion, context.owner(), context.leaseDuration()))
         .publishingAtLeast(request.knownVersion() + 1);
-    return lease(attempt, ask).thenCompose(lease -> {
-      if (lease.isPresent()) {
-        return fetchUnder(attempt, request, lease.get(), deadline);
-      }
-      // lost a race for the lease (or the store refused it for a reason the next read shows); a
-      // refusal without a visible reason must not turn into a busy loop
-      return attempt.refusedLeases++ == 0
-          ? round(attempt, request, deadline)
-          : waitThenRound(attempt, request, context.pollInterval(), deadline);
-    });
+    // the permit comes before the lease, so a renewal queued behind a registry's other fetches holds no lease
+    return context.fetchPermits().acquire().thenCompose(permit -> lease(attempt, ask)
+        .whenComplete((lease, error) -> {
+          if (error != null || lease.isEmpty()) {
+            permit.release();
+          }
+        })
+        .thenCompose(lease -> {
+          if (lease.isPresent()) {
+            return fetchUnder(attempt, request, lease.get(), deadline, permit);
+          }
+          // lost a race for the lease (or the store refused it for a reason the next read shows); a
+          // refusal without a visible reason must not turn into a busy loop
+          return attempt.refusedLeases++ == 0
+              ? round(attempt, request, deadline)
+              : waitThenRound(attempt, request, context.pollInterval(), deadline);
+        }));
   }
 
   /**
@@ -264,9 +271,11 @@ final class FleetRenewal {
     return context.timeouts().after(wait).thenCompose(ignored -> round(attempt, request, deadline));
   }
 
-  private CompletionStage<Renewed> fetchUnder(Attempt attempt, Request request, RenewalLease lease, long deadline) {
+  private CompletionStage<Renewed> fetchUnder(Attempt attempt, Request request, RenewalLease lease, long deadline,
+      FetchPermits.Permit permit) {
     attempt.lease = lease;
     if (attempt.abandoned) {
+      permit.release();
       // closing before anything was sent: the outcome is known, the fleet need not settle
       return release(lease, FetchFailure.known("closed", Duration.ZERO)).thenApply(ignored -> {
         throw new RenewalFailure(closedFailure(), Duration.ZERO, false);
@@ -275,6 +284,7 @@ final class FleetRenewal {
     context.listener().fetchStarted(context.key(), request.reason());
     long started = now();
     CompletableFuture<Fetched> fetch = context.fetcher().fetch();
+    fetch.whenComplete((fetched, error) -> permit.release());
     attempt.fetch = fetch;
     if (attempt.abandoned) {
       fetch.cancel(true); // close() ran while the fetch was being sent

@@ -56,12 +56,12 @@ final class ManagerWiring {
     this.settings = new RenewalSettings(b.effectiveNodeId(), b.leaseDuration, b.pollInterval,
         b.effectiveStoreTimeout(), b.effectiveSettlePeriod(), b.rejectionRenewalInterval);
     this.fetchTimeout = b.fetchTimeout;
-    this.spread = new RenewalSpread(b.random, b.spreadFirstRenewal);
+    this.spread = new RenewalSpread(b.random, b.firstRenewalPhase);
     this.onClose = b.onClose;
     this.credentials = new Credentials(b.endpoint, b.clientId, b.clientSecret, b.fetchTimeout);
     TokenFetcher fetcher = new TokenFetcher(transport, credentials, clock, timeouts);
     this.renewal = new FleetRenewal(new RenewalContext(key, settings, store, fetcher, clock, timeouts, listeners,
-        backoff, scheduler));
+        backoff, scheduler, b.fetchPermits));
   }
 
   /** The parts of a manager built by {@code builder}, which {@link TokenManagerBuilder#check()} has validated. */

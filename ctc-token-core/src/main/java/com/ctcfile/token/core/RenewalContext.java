@@ -11,9 +11,11 @@ import java.util.concurrent.Executor;
  *
  * @param storeCaller the thread every store method is called from: the manager's own, never a
  *     caller's event loop or an HTTP client's I/O thread, whatever thread the renewal continues on
+ * @param fetchPermits how many fetches may run at once among the managers sharing it (a registry's)
  */
 record RenewalContext(TokenKey key, RenewalSettings settings, TokenStore store, TokenFetcher fetcher,
-    TokenClock clock, Timeouts timeouts, Listeners listener, Backoff backoff, Executor storeCaller) {
+    TokenClock clock, Timeouts timeouts, Listeners listener, Backoff backoff, Executor storeCaller,
+    FetchPermits fetchPermits) {
 
   /** The redactor hiding the client's secrets, current and past. */
   Redactor redactor() {

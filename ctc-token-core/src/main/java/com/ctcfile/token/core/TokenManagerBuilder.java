@@ -58,7 +58,8 @@ public final class TokenManagerBuilder {
   boolean allowInsecureHttp;
   // not options of the public API: a registry's managers share what the registry owns, and tests pin randomness
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-  boolean spreadFirstRenewal;
+  Double firstRenewalPhase;
+  FetchPermits fetchPermits = FetchPermits.UNLIMITED;
   boolean sharesResources;
   Runnable onClose = () -> {};
 
@@ -277,7 +278,8 @@ public final class TokenManagerBuilder {
     copy.nodeId = nodeId;
     copy.allowInsecureHttp = allowInsecureHttp;
     copy.random = random;
-    copy.spreadFirstRenewal = spreadFirstRenewal;
+    copy.firstRenewalPhase = firstRenewalPhase;
+    copy.fetchPermits = fetchPermits;
     copy.sharesResources = sharesResources;
     copy.onClose = onClose;
     return copy;

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Many client ids in one JVM: one {@link TokenManager} per client id, all sharing one transport (one
@@ -42,13 +43,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Threads.</b> The registry's own: {@link Builder#threads(int)} timer threads (default 2, at
  * most 4), named {@code ctc-token-registry-N-timer-k}, whatever the number of clients; their tasks
  * (timers, store calls handed to the store, completions) are short and never block. Add the
- * transport's and the store's fixed pools (for example one I/O thread of an owned
- * {@code HttpClient5Transport}, two statement threads and a watchdog of a {@code JdbcTokenStore}).
- * {@link Builder#scheduler(ScheduledExecutorService)} lends the registry a scheduler of yours instead.
+ * transport's and the store's fixed pools (for example the two threads of an owned
+ * {@code HttpClient5Transport}, its I/O thread and HttpClient's own executor, and the two statement
+ * threads and the watchdog of a {@code JdbcTokenStore}). {@link Builder#scheduler(ScheduledExecutorService)}
+ * lends the registry a scheduler of yours instead.
  *
  * <p><b>Spread.</b> Clients that got their first tokens together would otherwise renew together every
- * lifetime; each client's first renewal starts up to 30 % of its first cycle early, at random, which
- * spreads the renewals for good.
+ * lifetime; each client's first renewal starts up to 30 % of its first cycle early, the clients' phases
+ * spaced evenly (a golden-ratio sequence), which spreads the renewals for good.
+ *
+ * <p><b>Fetches at once.</b> At most {@link Builder#maxConcurrentFetches(int)} fetches (default
+ * {@value #DEFAULT_MAX_CONCURRENT_FETCHES}) run at once for the whole registry; the others wait their
+ * turn, without holding a lease and without their fetch timeout running, instead of queueing in the
+ * transport's connection pool until they time out.
  *
  * <p>Thread-safe.
  */
@@ -56,6 +63,9 @@ public final class TokenRegistry implements AutoCloseable {
 
   /** The most timer threads a registry starts. */
   public static final int MAX_THREADS = 4;
+
+  /** How many fetches a registry runs at once unless told otherwise. */
+  public static final int DEFAULT_MAX_CONCURRENT_FETCHES = 16;
 
   private static final AtomicInteger REGISTRIES = new AtomicInteger();
 
@@ -66,6 +76,7 @@ public final class TokenRegistry implements AutoCloseable {
   private final boolean ownsScheduler;
   private final ConcurrentMap<String, TokenManager> providers = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong created = new AtomicLong();
 
   private TokenRegistry(Builder builder) {
     TokenManagerBuilder b = builder.template;
@@ -80,7 +91,7 @@ public final class TokenRegistry implements AutoCloseable {
     template.scheduler = scheduler;
     template.nodeId = b.effectiveNodeId();
     template.sharesResources = true;
-    template.spreadFirstRenewal = true;
+    template.fetchPermits = new FetchPermits(builder.maxConcurrentFetches);
   }
 
   public static Builder builder() {
@@ -102,7 +113,10 @@ public final class TokenRegistry implements AutoCloseable {
       if (closed.get()) {
         throw new IllegalStateException("token registry is closed");
       }
-      TokenManager manager = providers.computeIfAbsent(clientId, id -> create(id, clientSecret));
+      TokenManager manager = providers.get(clientId);
+      if (manager == null) { // computeIfAbsent alone would allocate its lambda on every lookup
+        manager = providers.computeIfAbsent(clientId, id -> create(id, clientSecret));
+      }
       if (!manager.isClosed()) {
         if (!manager.usesSecret(clientSecret)) {
           manager.rotateSecret(clientSecret);
@@ -181,6 +195,7 @@ public final class TokenRegistry implements AutoCloseable {
     TokenManagerBuilder builder = template.copy();
     builder.clientId = clientId;
     builder.clientSecret = clientSecret;
+    builder.firstRenewalPhase = RenewalSpread.phase(created.incrementAndGet());
     TokenManager[] made = new TokenManager[1];
     builder.onClose = () -> providers.remove(clientId, made[0]);
     made[0] = new TokenManager(ManagerWiring.of(builder));
@@ -203,6 +218,7 @@ public final class TokenRegistry implements AutoCloseable {
   public static final class Builder {
     private final TokenManagerBuilder template = new TokenManagerBuilder();
     private int threads = 2;
+    private int maxConcurrentFetches = DEFAULT_MAX_CONCURRENT_FETCHES;
 
     private Builder() {}
 
@@ -296,6 +312,19 @@ public final class TokenRegistry implements AutoCloseable {
         throw new IllegalArgumentException("threads must be 1.." + MAX_THREADS + ": " + threads);
       }
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * How many token fetches may run at once for the whole registry; more wait their turn (holding no
+     * lease, their fetch timeout not running). Default {@value #DEFAULT_MAX_CONCURRENT_FETCHES}; match
+     * it to the transport's connections per host.
+     */
+    public Builder maxConcurrentFetches(int maxConcurrentFetches) {
+      if (maxConcurrentFetches < 1) {
+        throw new IllegalArgumentException("maxConcurrentFetches must be at least 1: " + maxConcurrentFetches);
+      }
+      this.maxConcurrentFetches = maxConcurrentFetches;
       return this;
     }
 

@@ -178,9 +178,76 @@ class TokenRegistryTest {
 
       assertThat(renewed).isEqualTo(clients);
       for (int step = 0; step < 60; step++) {
+        // 400 phases spaced by the golden ratio over 990 s: about 10 per 25 s, never a chance cluster
         assertThat(startedPerStep[step]).as("renewals started in one 25 s step (%d)", step)
-            .isLessThanOrEqualTo(clients / 20);
+            .isLessThanOrEqualTo(13);
       }
+    }
+  }
+
+  @Test
+  void atMostTheConfiguredNumberOfFetchesRunAtOnceAndTheRestWaitTheirTurnWithoutALease() {
+    HeldEndpoint held = new HeldEndpoint();
+    try (TokenRegistry tokens = TokenRegistry.builder().endpoint(Fixture.ENDPOINT).transport(held).clock(clock)
+        .scheduler(clock.scheduler()).maxConcurrentFetches(3).build()) {
+      List<CompletableFuture<AccessToken>> waiting = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        waiting.add(tokens.provider("client-" + i, "secret-" + i).tokenAsync().toCompletableFuture());
+      }
+
+      assertThat(held.inFlight()).as("fetches sent while three are under way").isEqualTo(3);
+      for (int answered = 0; answered < 10; answered++) {
+        held.answerOne();
+        assertThat(held.inFlight()).isLessThanOrEqualTo(3);
+      }
+
+      assertThat(waiting).allSatisfy(token -> assertThat(token.join().value()).isNotBlank());
+      assertThat(held.sends()).isEqualTo(10);
+      assertThat(held.mostAtOnce()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aRegistryRefusesALimitOfFetchesBelowOne() {
+    assertThatThrownBy(() -> registry().maxConcurrentFetches(0)).hasMessageContaining("at least 1");
+  }
+
+  /** A token endpoint whose replies wait until the test answers them, one at a time, oldest first. */
+  private static final class HeldEndpoint implements Transport {
+    private final java.util.Deque<CompletableFuture<TransportResponse>> pending = new java.util.ArrayDeque<>();
+    private int sends;
+    private int mostAtOnce;
+
+    @Override
+    public synchronized CompletionStage<TransportResponse> send(TransportRequest request) {
+      CompletableFuture<TransportResponse> reply = new CompletableFuture<>();
+      pending.add(reply);
+      sends++;
+      mostAtOnce = Math.max(mostAtOnce, pending.size());
+      return reply;
+    }
+
+    void answerOne() {
+      CompletableFuture<TransportResponse> next;
+      synchronized (this) {
+        next = pending.poll();
+      }
+      if (next != null) {
+        String body = "{\"access_token\":\"held-" + System.nanoTime() + "\",\"expires_in\":3600}";
+        next.complete(new TransportResponse(200, body.getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+
+    synchronized int inFlight() {
+      return pending.size();
+    }
+
+    synchronized int sends() {
+      return sends;
+    }
+
+    synchronized int mostAtOnce() {
+      return mostAtOnce;
     }
   }
 
