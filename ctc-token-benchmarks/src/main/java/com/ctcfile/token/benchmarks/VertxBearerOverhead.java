@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Requests per second through a Vert.x {@link WebClient} with ctc-token's {@link CtcBearerAuth}
  * installed, against a {@code WebClient} on the same {@link HttpClient} that sets the same token as
- * a static header on each request. Target (issue 4): at least 0.95 of the static-header throughput.
+ * a static header on each request. Target: at least 0.95 of the static-header throughput.
  *
  * <p>Both clients wrap one Vert.x {@code HttpClient}, as {@link CtcBearerAuth}'s documentation
  * suggests for keeping a client without the token, so they share connection pool and event loops.

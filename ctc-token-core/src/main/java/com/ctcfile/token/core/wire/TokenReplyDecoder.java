@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Turns a token endpoint reply into a {@link TokenReply} or the typed exception the wire rules name
- * (DESIGN.md §4):
+ * (docs/ARCHITECTURE.md, "Wire rules"):
  * <ul>
  *   <li>{@code errcode} {@code ""}, {@code "0"}, {@code 0}, {@code null} or absent is success; any
  *       other value, with any HTTP status, is a {@link CtcApiException}.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every wire rule of DESIGN.md §4, one case each. */
+/** Every wire rule of docs/ARCHITECTURE.md ("Wire rules"), one case each. */
 class TokenReplyDecoderTest {
 
   private static final String SECRET = "s3cr&t=+%/?密";
