@@ -158,6 +158,16 @@ public abstract class BearerIntegrationContractTest {
     return false;
   }
 
+  /**
+   * Whether the integration holds every request body in memory before it sends it, so that no body is
+   * one-shot for it (Spring's {@code ClientHttpRequestInterceptor} gets every body as a byte array).
+   * Default false. When true, a body sent as {@link Body#ONE_SHOT} must be replayed after a 401 like
+   * any other, instead of reaching the caller as a 401.
+   */
+  protected boolean buffersEveryBody() {
+    return false;
+  }
+
   /** Whether the integration is configured with service ids, which narrow the hosts. Default false. */
   protected boolean hasServiceIds() {
     return false;
@@ -385,6 +395,7 @@ public abstract class BearerIntegrationContractTest {
   @Test
   @DisplayName("does not replay a body that can be sent only once: its 401 reaches the caller, the next call works")
   void passesOnTheRejectionOfAOneShotBody() throws Exception {
+    Assumptions.assumeFalse(buffersEveryBody(), "this integration buffers every body, so none is one-shot");
     Client client = client(Setup.hosts(fakeHost()));
     get(client, server.protectedUri());
     server.issueTokenOutOfBand();
@@ -398,6 +409,23 @@ public abstract class BearerIntegrationContractTest {
     assertThat(get(client, server.protectedUri()).status()).isEqualTo(200);
     assertThat(server.fetches()).isEqualTo(2);
     assertThat(server.rejected()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("an integration that buffers every body replays even a body the caller could write only once")
+  void replaysABufferedOneShotBody() throws Exception {
+    Assumptions.assumeTrue(buffersEveryBody(), "this integration does not buffer every body");
+    Client client = client(Setup.hosts(api.hostAndPort()));
+    get(client, api.uri("/warm-up"));
+    server.issueTokenOutOfBand();
+
+    Reply reply = client.send("POST", api.uri("/upload"), Map.of(), Body.ONE_SHOT, PAYLOAD);
+
+    assertThat(reply).isEqualTo(new Reply(200, "recorded"));
+    List<ApiRecorder.Seen> writes = api.seen().subList(1, api.seen().size());
+    assertThat(writes).hasSize(2).allSatisfy(seen -> assertThat(seen.body()).isEqualTo(PAYLOAD));
+    assertThat(writes.get(1).header("Authorization")).hasValue(currentAuthorization());
+    assertThat(server.fetches()).isEqualTo(2);
   }
 
   @Test

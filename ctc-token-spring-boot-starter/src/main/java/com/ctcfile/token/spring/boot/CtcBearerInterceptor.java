@@ -6,10 +6,12 @@ import com.ctcfile.token.TokenProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
@@ -37,10 +39,11 @@ import org.springframework.http.client.ClientHttpResponse;
  * interceptors the whole body as a byte array. A second 401 is the caller's answer.
  *
  * <p><b>Redirects.</b> Spring runs an interceptor once per request; a redirect that the request
- * factory follows happens below it and is never seen here. The request factories' clients drop the
- * {@code Authorization} header themselves when a redirect leaves the request's host (the JDK client
- * of Spring Boot's default factory, which follows redirects, among them; the starter's tests show it
- * for each factory).
+ * factory follows happens below it and is never seen here, and the JDK's {@code HttpClient} (Spring
+ * Boot's default factory, which follows redirects) copies the {@code Authorization} header to
+ * whatever host a redirect names. So the factories must be made with {@link #guardRedirects}: the
+ * starter does that for every factory Spring Boot builds; an application that sets a request factory
+ * of its own on a builder wraps its builder the same way, or makes a factory that follows no redirect.
  *
  * <p>The provider's failures reach the caller as the {@link CtcTokenException} subtypes they are.
  * Blocking, like the request itself; thread-safe and meant to be shared.
@@ -82,6 +85,25 @@ public final class CtcBearerInterceptor implements ClientHttpRequestInterceptor 
     AccessToken renewed = tokens.renewAfterRejection(token);
     request.getHeaders().set(HttpHeaders.AUTHORIZATION, renewed.authorizationHeaderValue());
     return execution.execute(request, body);
+  }
+
+  /**
+   * {@code factories} with redirects that never carry the token to a host this interceptor does not
+   * send it to: requests to its hosts go through a factory of the same library that follows no
+   * redirect, and their redirects are followed here (at most 5 hops, never https to http; 303, and
+   * 301 or 302 after a POST, become a GET), a hop to another host without {@code Authorization}.
+   * Other requests are {@code factories}' own. Settings with redirects {@code DONT_FOLLOW} get
+   * {@code factories}' factory unchanged.
+   *
+   * <pre>{@code
+   * RestClient.builder()
+   *     .requestFactory(bearer.guardRedirects(ClientHttpRequestFactoryBuilder.jdk()).build(settings))
+   *     .requestInterceptor(bearer)
+   * }</pre>
+   */
+  public ClientHttpRequestFactoryBuilder<ClientHttpRequestFactory> guardRedirects(
+      ClientHttpRequestFactoryBuilder<?> factories) {
+    return new TokenRedirectGuard(factories, targets);
   }
 
   @Override
