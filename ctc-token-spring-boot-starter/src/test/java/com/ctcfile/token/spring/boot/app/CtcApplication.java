@@ -19,7 +19,7 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 @EnableAutoConfiguration
 public class CtcApplication {
 
-  // tag::spring-quickstart[]
+  // tag::spring-http-interface[]
   @HttpExchange("/api")
   public interface CtcApi {
     @GetExchange("/protected")
@@ -31,5 +31,5 @@ public class CtcApplication {
     RestClient ctc = builder.baseUrl(endpoint).build();   // Boot's builder: the starter added the token
     return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(ctc)).build().createClient(CtcApi.class);
   }
-  // end::spring-quickstart[]
+  // end::spring-http-interface[]
 }
