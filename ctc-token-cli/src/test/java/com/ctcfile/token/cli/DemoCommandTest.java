@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ctc-token demo} as CI runs it: a short run with short tokens, its summary read back. Three
- * nodes on three HTTP stacks, one database, a strict server: at most one fetch per renewal cycle,
+ * nodes on four HTTP stacks, one database, a strict server: at most one fetch per renewal cycle,
  * every 401 healed, no failed call.
  */
 class DemoCommandTest {
@@ -52,7 +52,12 @@ class DemoCommandTest {
       }
       nodes.put(row.group(1), counts);
     }
-    assertThat(nodes).as(out).containsOnlyKeys("httpclient5", "vertx", "micronaut");
+    assertThat(nodes).as(out).containsOnlyKeys("httpclient5", "vertx", "micronaut", "spring");
+    assertThat(out).contains("four services").contains("token status at the end:");
+    for (String node : nodes.keySet()) {
+      assertThat(out).as("the status line of " + node).containsPattern(
+          "(?m)^  " + node + " +ctc-token-demo@127\\.0\\.0\\.1:\\d+: (valid|renewing), version \\d+, expires in ");
+    }
     long healed = 0;
     long fetchedByNodes = 0;
     for (Map.Entry<String, long[]> node : nodes.entrySet()) {
