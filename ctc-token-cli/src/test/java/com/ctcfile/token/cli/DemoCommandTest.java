@@ -41,7 +41,7 @@ class DemoCommandTest {
     int issued = Integer.parseInt(fetches.group(1));
     int allowed = Integer.parseInt(fetches.group(2));
     assertThat(issued).isBetween(1, allowed);
-    assertThat(allowed).as("6 s of 1.6 s cycles: 3 whole cycles, plus the first token").isEqualTo(4);
+    assertThat(allowed).as(out + "\n6 s of 1.6 s cycles: 3 whole cycles, plus the first token").isEqualTo(4);
 
     Map<String, long[]> nodes = new HashMap<>();
     Matcher row = NODE_ROW.matcher(out);

@@ -23,7 +23,7 @@ import org.springframework.web.client.RestClientResponseException;
  */
 final class SpringNode implements DemoNode {
 
-  private final NodeStats stats = new NodeStats("spring", "Spring RestClient + CtcBearerInterceptor");
+  private final NodeStats stats = new NodeStats("spring", "RestClient + CtcBearerInterceptor");
   private final ConfigurableApplicationContext context;
   private final RestClient api;
   private final URI protectedUri;
