@@ -21,6 +21,8 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule micrometerModuleDependsOnCoreAndMicrometerOnly =
       ModuleRules.MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY;
+
+  @ArchTest
   static final ArchRule jdkTransportUsesCoreAndTheJdkOnly = ModuleRules.JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY;
 
   @ArchTest

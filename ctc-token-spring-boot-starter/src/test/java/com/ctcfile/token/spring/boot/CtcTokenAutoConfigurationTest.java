@@ -315,6 +315,14 @@ class CtcTokenAutoConfigurationTest {
   }
 
   @Test
+  void withoutTheActuatorThereIsNoSecretMaskingToInstall() {
+    configured().withClassLoader(new FilteredClassLoader(org.springframework.boot.actuate.endpoint.SanitizingFunction.class))
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(TokenProvider.class)
+            .doesNotHaveBean("ctcTokenClientSecretSanitizer"));
+    configured().run(context -> assertThat(context).hasBean("ctcTokenClientSecretSanitizer"));
+  }
+
+  @Test
   void withoutMicrometerThereAreNoMeters() {
     configured().withClassLoader(new FilteredClassLoader(CtcTokenMetrics.class)).run(context -> {
       assertThat(context).hasNotFailed().hasSingleBean(TokenProvider.class).doesNotHaveBean(CtcTokenMetrics.class);
