@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
 
   private static final Pattern NODE_ROW = Pattern.compile(
-      "(?m)^(httpclient5|vertx|micronaut) .+?\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)$");
+      "(?m)^(httpclient5|vertx|micronaut|spring) .+?\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)$");
   private static final Pattern FETCHES = Pattern.compile("fetches (\\d+) ≤ cycles\\+1 = (\\d+)");
   private static final Pattern SERVER = Pattern.compile("token server: (\\d+) tokens? issued, ([\\d,]+) calls accepted,"
       + " ([\\d,]+) answered 401");
