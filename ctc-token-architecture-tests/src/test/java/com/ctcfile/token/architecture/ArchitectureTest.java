@@ -21,7 +21,13 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule micrometerModuleDependsOnCoreAndMicrometerOnly =
       ModuleRules.MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY;
+
+  @ArchTest
   static final ArchRule jdkTransportUsesCoreAndTheJdkOnly = ModuleRules.JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY;
+
+  @ArchTest
+  static final ArchRule springStarterUsesCoreTheJdkTransportAndSpringOnly =
+      ModuleRules.SPRING_STARTER_USES_CORE_THE_JDK_TRANSPORT_AND_SPRING_ONLY;
 
   @ArchTest
   static final ArchRule gsonOnlyInTheWireCodec = ModuleRules.GSON_ONLY_IN_THE_WIRE_CODEC;

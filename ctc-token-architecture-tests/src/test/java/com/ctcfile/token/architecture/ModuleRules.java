@@ -30,13 +30,15 @@ final class ModuleRules {
   static final String VERTX = "com.ctcfile.token.transport.vertx..";
   static final String MICRONAUT = "com.ctcfile.token.transport.micronaut..";
   static final String JDK_HTTP = "com.ctcfile.token.transport.jdk..";
+  static final String SPRING_BOOT = "com.ctcfile.token.spring.boot..";
   static final String JDBC = "com.ctcfile.token.store.jdbc..";
   static final String MICROMETER = "com.ctcfile.token.micrometer..";
   static final String CLI = "com.ctcfile.token.cli..";
   static final String BENCHMARKS = "com.ctcfile.token.benchmarks..";
 
   /** Modules that plug one technology into core; none may use another. */
-  static final List<String> ADAPTERS = List.of(HTTPCLIENT5, VERTX, MICRONAUT, JDK_HTTP, JDBC, MICROMETER);
+  static final List<String> ADAPTERS = List.of(HTTPCLIENT5, VERTX, MICRONAUT, JDK_HTTP, SPRING_BOOT, JDBC,
+      MICROMETER);
 
   private static final String[] HTTP_STACKS_AND_SQL = {
       "org.apache.hc..", "io.vertx..", "io.micronaut..", "io.netty..", "okhttp3..", "java.net.http..",
@@ -66,6 +68,15 @@ final class ModuleRules {
   static final ArchRule JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY = classes().that().resideInAPackage(JDK_HTTP)
       .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net.ssl..", API, CORE, JDK_HTTP)
       .because("ctc-transport-jdk is for applications that want no HTTP library: it may use the JDK, api and core only");
+
+  static final ArchRule SPRING_STARTER_USES_CORE_THE_JDK_TRANSPORT_AND_SPRING_ONLY = classes().that()
+      .resideInAPackage(SPRING_BOOT)
+      .should().onlyDependOnClassesThat(resideInAnyPackage("java..", "javax.sql..", API, CORE, JDK_HTTP, SPRING_BOOT,
+          "org.springframework..", "reactor..", "org.reactivestreams..", "org.apache.commons.logging..", JDBC,
+          MICROMETER, "io.micrometer..")
+          .and(not(resideInAnyPackage("org.apache.hc..", "io.vertx..", "io.micronaut..", "io.netty..", "okhttp3.."))))
+      .because("the Spring Boot starter wires core, the JDK transport and Spring: it brings no other HTTP stack, and"
+          + " reaches ctc-store-jdbc and ctc-token-micrometer only as the named crossings of its auto-configuration");
 
   static final ArchRule GSON_ONLY_IN_THE_WIRE_CODEC = noClasses().that().resideOutsideOfPackage(WIRE)
       .should().dependOnClassesThat().resideInAPackage("com.google.gson..")
@@ -104,6 +115,7 @@ final class ModuleRules {
   static List<ArchRule> all() {
     return List.of(API_USES_THE_JDK_ONLY, CORE_SEES_NO_HTTP_STACK_OR_SQL, CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY,
         MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY, JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY,
+        SPRING_STARTER_USES_CORE_THE_JDK_TRANSPORT_AND_SPRING_ONLY,
         GSON_ONLY_IN_THE_WIRE_CODEC, TESTKIT_USES_NO_ADAPTER, NO_ADAPTER_USES_ANOTHER,
         NO_LIBRARY_MODULE_USES_A_COMPOSITION_ROOT, NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES, NO_PACKAGE_CYCLES,
         NO_IMPL_NAMES, NO_GRAB_BAG_PACKAGES);

@@ -7,6 +7,7 @@ import com.ctcfile.token.core.archfixture.LeakyCore;
 import com.ctcfile.token.core.archfixture.cycle.a.First;
 import com.ctcfile.token.core.archfixture.cycle.b.Second;
 import com.ctcfile.token.micrometer.archfixture.LeakyMeters;
+import com.ctcfile.token.spring.boot.archfixture.StoreOutsideTheAutoConfiguration;
 import com.ctcfile.token.store.jdbc.archfixture.JdbcThing;
 import com.ctcfile.token.transport.httpclient5.archfixture.CrossingAdapter;
 import com.ctcfile.token.transport.httpclient5.archfixture.TransportImpl;
@@ -22,7 +23,8 @@ class RulesCatchViolationsTest {
 
   private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
       LeakyCore.class, Cli.class, JdbcThing.class, CrossingAdapter.class, TransportImpl.class, First.class, Second.class,
-      LeakyMeters.class, MetricsOutsideTheFactory.class, JdkAdapterWithALibrary.class);
+      LeakyMeters.class, MetricsOutsideTheFactory.class, JdkAdapterWithALibrary.class,
+      StoreOutsideTheAutoConfiguration.class);
 
   private static void assertCaught(ArchRule rule, String offender) {
     assertThatThrownBy(() -> rule.check(FIXTURES)).isInstanceOf(AssertionError.class)
@@ -63,6 +65,17 @@ class RulesCatchViolationsTest {
   @Test
   void aMicronautClassOtherThanTheMetricsFactoryUsingTheMicrometerModuleIsCaught() {
     assertCaught(ModuleRules.NO_ADAPTER_USES_ANOTHER, "MetricsOutsideTheFactory");
+  }
+
+  @Test
+  void aStarterClassOtherThanItsJdbcConfigurationUsingTheStoreIsCaught() {
+    assertCaught(ModuleRules.NO_ADAPTER_USES_ANOTHER, "StoreOutsideTheAutoConfiguration");
+  }
+
+  @Test
+  void anotherHttpStackInTheSpringStarterIsCaught() {
+    assertCaught(ModuleRules.SPRING_STARTER_USES_CORE_THE_JDK_TRANSPORT_AND_SPRING_ONLY,
+        "org.apache.hc.core5.http.HttpHost");
   }
 
   @Test

@@ -42,7 +42,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     headerHeading = "%n", header = "Gets, shares and renews the CTC access token across a fleet of services.",
     descriptionHeading = "%n",
     description = {
-        "Start with the demo: three services (Apache HttpClient 5, Vert.x, Micronaut) share one token through one"
+        "Start with the demo: four services (Apache HttpClient 5, Vert.x, Micronaut, Spring Boot) share one token through one"
             + " database against a strict fake CTC server, and fetch it once per renewal cycle between them.",
         "",
         "  ctc-token demo",

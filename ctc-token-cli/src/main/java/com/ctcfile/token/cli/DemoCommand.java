@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     descriptionHeading = "%n",
     description = {
         "Starts a strict fake CTC server on loopback (every fetch invalidates the previous token; tokens live"
-            + " --lifetime), an H2 database file in a temporary directory, and three services in this JVM, one per"
+            + " --lifetime), an H2 database file in a temporary directory, and four services in this JVM, one per"
             + " HTTP stack: Apache HttpClient 5 and Vert.x with CtcBearerAuth, Micronaut with CtcBearerFilter"
             + " configured from ctc.token.* properties. Each has its own token manager and JdbcTokenStore on the"
             + " shared database, and calls the server's protected API continuously through its bearer integration.",
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
             + " failures. A table per node sums them up.",
         "",
         "It passes (exit status 0) when the token server issued at most one token per renewal cycle, plus the"
-            + " first one, for all three services together, and no call failed. A renewal cycle is the lifetime"
+            + " first one, for all four services together, and no call failed. A renewal cycle is the lifetime"
             + " minus the refresh-ahead (20 %% of the lifetime): with 3 s tokens, 2.4 s."},
     optionListHeading = "%nOptions:%n",
     exitCodeListHeading = "%nExit status:%n")

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ctc-token demo} as CI runs it: a short run with short tokens, its summary read back. Three
- * nodes on three HTTP stacks, one database, a strict server: at most one fetch per renewal cycle,
+ * nodes on four HTTP stacks, one database, a strict server: at most one fetch per renewal cycle,
  * every 401 healed, no failed call.
  */
 class DemoCommandTest {
 
   private static final Pattern NODE_ROW = Pattern.compile(
-      "(?m)^(httpclient5|vertx|micronaut) .+?\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)$");
+      "(?m)^(httpclient5|vertx|micronaut|spring) .+?\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)$");
   private static final Pattern FETCHES = Pattern.compile("fetches (\\d+) ≤ cycles\\+1 = (\\d+)");
   private static final Pattern SERVER = Pattern.compile("token server: (\\d+) tokens? issued, ([\\d,]+) calls accepted,"
       + " ([\\d,]+) answered 401");
@@ -41,7 +41,7 @@ class DemoCommandTest {
     int issued = Integer.parseInt(fetches.group(1));
     int allowed = Integer.parseInt(fetches.group(2));
     assertThat(issued).isBetween(1, allowed);
-    assertThat(allowed).as("6 s of 1.6 s cycles: 3 whole cycles, plus the first token").isEqualTo(4);
+    assertThat(allowed).as(out + "\n6 s of 1.6 s cycles: 3 whole cycles, plus the first token").isEqualTo(4);
 
     Map<String, long[]> nodes = new HashMap<>();
     Matcher row = NODE_ROW.matcher(out);
@@ -52,7 +52,12 @@ class DemoCommandTest {
       }
       nodes.put(row.group(1), counts);
     }
-    assertThat(nodes).as(out).containsOnlyKeys("httpclient5", "vertx", "micronaut");
+    assertThat(nodes).as(out).containsOnlyKeys("httpclient5", "vertx", "micronaut", "spring");
+    assertThat(out).contains("four services").contains("token status at the end:");
+    for (String node : nodes.keySet()) {
+      assertThat(out).as("the status line of " + node).containsPattern(
+          "(?m)^  " + node + " +ctc-token-demo@127\\.0\\.0\\.1:\\d+: (valid|renewing), version \\d+, expires in ");
+    }
     long healed = 0;
     long fetchedByNodes = 0;
     for (Map.Entry<String, long[]> node : nodes.entrySet()) {

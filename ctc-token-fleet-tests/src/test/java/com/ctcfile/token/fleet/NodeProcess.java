@@ -48,12 +48,17 @@ final class NodeProcess implements AutoCloseable {
 
   /** Starts node {@code nodeId} and returns at once; see {@link #awaitReady}. */
   static NodeProcess start(String nodeId, Config config, Path workDir) {
+    return start(nodeId, config, workDir, FleetNode.class);
+  }
+
+  /** Starts node {@code nodeId} with {@code main} (which speaks {@link FleetNode}'s protocol) and returns at once. */
+  static NodeProcess start(String nodeId, Config config, Path workDir, Class<?> main) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // small and quick to start: the node's work is a few HTTP calls and statements a second
         "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
         "-cp", System.getProperty("java.class.path"),
-        FleetNode.class.getName(),
+        main.getName(),
         "node=" + nodeId,
         "table=" + config.table(),
         "endpoint=" + config.endpoint(),

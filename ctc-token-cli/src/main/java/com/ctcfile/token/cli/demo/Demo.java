@@ -19,8 +19,8 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * The demo: a strict token server on loopback, one H2 database file, and three services on one
- * clientId (Apache HttpClient 5, Vert.x, Micronaut), each with its own token manager and
+ * The demo: a strict token server on loopback, one H2 database file, and four services on one
+ * clientId (Apache HttpClient 5, Vert.x, Micronaut, Spring Boot), each with its own token manager and
  * {@code JdbcTokenStore} on the shared database, calling the server's protected API through its
  * bearer integration for a while. It shows a live progress line, then a table per node, and passes
  * when the fleet fetched at most one token per renewal cycle (plus the first) and no call failed.
@@ -120,6 +120,7 @@ public final class Demo {
         nodes.add(new HttpClient5Node(setup));
         nodes.add(new VertxNode(setup));
         nodes.add(new MicronautNode(setup));
+        nodes.add(new SpringNode(setup));
         summary = callAndCount(server, nodes);
       } finally {
         for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -159,6 +160,7 @@ public final class Demo {
     boolean stopped = callers.awaitFinished(STOP_GRACE);
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     List<NodeTally> tallies = nodes.stream().map(node -> node.stats().tally()).toList();
+    List<String> statuses = nodes.stream().map(node -> String.format(Locale.ROOT, "%-12s %s", node.stats().name(), node.status())).toList();
     int issued = server.fetches();
     progress(server, nodes, elapsed, shown);
     if (interactive) {
@@ -167,7 +169,7 @@ public final class Demo {
     if (!stopped) {
       out.println("(some callers were still in a call " + TokenStatus.describe(STOP_GRACE) + " after the end)");
     }
-    return new Summary(settings, elapsed, tallies, issued, server.accepted(), server.rejected());
+    return new Summary(settings, elapsed, tallies, issued, server.accepted(), server.rejected(), statuses);
   }
 
   /** Prints the progress line; on a terminal it overwrites the previous one. */
@@ -202,7 +204,7 @@ public final class Demo {
   }
 
   private void printHeader(FakeCtcServer server, Path directory) {
-    out.println("ctc-token demo: three services on one clientId share one token through one database");
+    out.println("ctc-token demo: four services on one clientId share one token through one database");
     out.println();
     out.println("  token server    FakeCtcServer at " + server.endpoint()
         + ", strict: every fetch invalidates the previous token");
@@ -215,6 +217,8 @@ public final class Demo {
     out.println("                  vertx        Vert.x 5 WebClient + CtcBearerAuth, calls chained on the event loop");
     out.println("                  micronaut    Micronaut 4 @Client + CtcBearerFilter, from ctc.token.* properties"
         + " (store=jdbc)");
+    out.println("                  spring       Spring Boot 4 RestClient + CtcBearerInterceptor, from ctc.token.*"
+        + " properties (store=jdbc)");
     out.println("  load            " + settings.callersPerNode() + " callers per node on GET /api/protected, "
         + TokenStatus.describe(settings.pause()) + " between calls, for " + TokenStatus.describe(settings.duration()));
     out.println();
@@ -224,7 +228,7 @@ public final class Demo {
   private static HikariDataSource database(Path directory) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("ctc-token-demo");
-    // one process, so no server mode: the three nodes share this pool as three services share a database
+    // one process, so no server mode: the four nodes share this pool as four services share a database
     config.setJdbcUrl("jdbc:h2:file:" + directory.resolve("tokens") + ";AUTO_SERVER=FALSE");
     config.setUsername("sa");
     config.setPassword("");

@@ -1,6 +1,7 @@
 package com.ctcfile.token.cli.demo;
 
 import com.ctcfile.token.core.TokenManager;
+import com.ctcfile.token.core.TokenStatus;
 import com.ctcfile.token.store.jdbc.JdbcTokenStore;
 import com.ctcfile.token.transport.httpclient5.CtcBearerAuth;
 import com.ctcfile.token.transport.httpclient5.HttpClient5Transport;
@@ -49,6 +50,11 @@ final class HttpClient5Node implements DemoNode {
   @Override
   public NodeStats stats() {
     return stats;
+  }
+
+  @Override
+  public TokenStatus status() {
+    return tokens.status();
   }
 
   @Override

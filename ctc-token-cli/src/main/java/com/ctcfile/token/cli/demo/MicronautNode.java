@@ -1,6 +1,7 @@
 package com.ctcfile.token.cli.demo;
 
-import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.TokenManager;
+import com.ctcfile.token.core.TokenStatus;
 import com.ctcfile.token.transport.micronaut.CtcTokenFactory;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
@@ -22,7 +23,7 @@ final class MicronautNode implements DemoNode {
   private final NodeStats stats = new NodeStats("micronaut", "Micronaut @Client + CtcBearerFilter");
   private final ApplicationContext context;
   private final DemoApi api;
-  private final TokenProvider tokens;
+  private final TokenManager tokens;
   private final CallerThreads callers = new CallerThreads("micronaut", this::call);
 
   MicronautNode(NodeSetup setup) {
@@ -42,12 +43,17 @@ final class MicronautNode implements DemoNode {
         .singletons(new BorrowedDataSource(setup.dataSource()), stats)
         .start();
     this.api = context.getBean(DemoApi.class);
-    this.tokens = context.getBean(TokenProvider.class, Qualifiers.byName(CtcTokenFactory.BEAN_NAME));
+    this.tokens = context.getBean(TokenManager.class, Qualifiers.byName(CtcTokenFactory.BEAN_NAME));
   }
 
   @Override
   public NodeStats stats() {
     return stats;
+  }
+
+  @Override
+  public TokenStatus status() {
+    return tokens.status();
   }
 
   @Override

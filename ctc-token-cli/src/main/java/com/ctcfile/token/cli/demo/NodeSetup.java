@@ -5,7 +5,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
- * What every demo node is given, as three services on one clientId would be configured: the same
+ * What every demo node is given, as four services on one clientId would be configured: the same
  * endpoint and credentials, the same database, each its own store and token manager.
  *
  * @param endpoint the token server, {@code http://127.0.0.1:<port>}

@@ -21,6 +21,7 @@ final class Summary {
   private final int issued;
   private final int accepted;
   private final int rejected;
+  private final List<String> statuses;
 
   /**
    * @param elapsed how long the nodes called, from the first call to the last caller's stop
@@ -29,6 +30,16 @@ final class Summary {
    * @param rejected calls it answered with 401
    */
   Summary(Demo.Settings settings, Duration elapsed, List<NodeTally> nodes, int issued, int accepted, int rejected) {
+    this(settings, elapsed, nodes, issued, accepted, rejected, List.of());
+  }
+
+  /**
+   * @param statuses each node's name and {@link TokenStatus} line at the end of the run, printed as
+   *     {@code ctc-token status} prints them
+   */
+  Summary(Demo.Settings settings, Duration elapsed, List<NodeTally> nodes, int issued, int accepted, int rejected,
+      List<String> statuses) {
+    this.statuses = List.copyOf(statuses);
     this.settings = settings;
     this.elapsed = elapsed;
     this.nodes = List.copyOf(nodes);
@@ -74,6 +85,11 @@ final class Summary {
     out.println(String.format(Locale.ROOT, row, "all nodes", "",
         count(nodes.stream().mapToLong(NodeTally::calls).sum()), count(healed), count(failures()), count(fetches), "",
         "").stripTrailing());
+    if (!statuses.isEmpty()) {
+      out.println();
+      out.println("token status at the end:");
+      statuses.forEach(line -> out.println("  " + line));
+    }
     out.println();
     out.println("token server: " + count(issued) + (issued == 1 ? " token" : " tokens") + " issued, "
         + count(accepted) + " calls accepted, " + count(rejected) + " answered 401"
@@ -106,7 +122,7 @@ final class Summary {
       }
     }
     if (failed.isEmpty()) {
-      out.println("PASS: " + nodes.size() + " nodes on three HTTP stacks fetched one token per renewal cycle between"
+      out.println("PASS: " + nodes.size() + " nodes, one per HTTP stack, fetched one token per renewal cycle between"
           + " them, and no call failed.");
     } else {
       for (String reason : failed) {

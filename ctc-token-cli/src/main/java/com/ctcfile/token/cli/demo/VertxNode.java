@@ -1,6 +1,7 @@
 package com.ctcfile.token.cli.demo;
 
 import com.ctcfile.token.core.TokenManager;
+import com.ctcfile.token.core.TokenStatus;
 import com.ctcfile.token.store.jdbc.JdbcTokenStore;
 import com.ctcfile.token.transport.vertx.CtcBearerAuth;
 import com.ctcfile.token.transport.vertx.VertxTransport;
@@ -47,6 +48,11 @@ final class VertxNode implements DemoNode {
   @Override
   public NodeStats stats() {
     return stats;
+  }
+
+  @Override
+  public TokenStatus status() {
+    return tokens.status();
   }
 
   @Override
