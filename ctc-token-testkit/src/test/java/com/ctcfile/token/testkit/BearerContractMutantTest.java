@@ -31,7 +31,7 @@ class BearerContractMutantTest {
         arguments(Flaw.PLAIN_HTTP_ANYWHERE, "refusesInsecureHttp"),
         arguments(Flaw.NO_REPLAY, "healsAnOutOfBandInvalidation"),
         arguments(Flaw.NO_REPLAY, "replaysARepeatableRequest"),
-        arguments(Flaw.REPLAYS_ONE_SHOT_BODIES, "passesOnTheRejectionOfAOneShotBody"),
+        arguments(Flaw.REPLAYS_ONE_SHOT_BODIES, "handlesTheRejectionOfAOneShotBody"),
         arguments(Flaw.REPLAYS_WITHOUT_THE_BODY, "replaysARepeatableRequest"),
         arguments(Flaw.RENEWS_WITH_TOKEN_ASYNC, "healsAnOutOfBandInvalidation"),
         arguments(Flaw.WRAPS_PROVIDER_FAILURES, "failsWithTheProvidersException"),
