@@ -1,0 +1,11 @@
+/**
+ * The wire codec of the CTC token endpoint, the only place ctc-token uses Gson.
+ *
+ * <p>Supported for tools and tests: {@link com.ctcfile.token.core.wire.TokenRequestUri} (the token
+ * request, its values percent-encoded) and {@link com.ctcfile.token.core.wire.JsonStrings} (JSON string
+ * quoting). <b>Not supported</b>, public only because core's manager in the parent package decodes
+ * replies with them: {@link com.ctcfile.token.core.wire.TokenReplyDecoder} and
+ * {@link com.ctcfile.token.core.wire.TokenReply}; they may change in any release. See
+ * docs/ARCHITECTURE.md, "What users may import".
+ */
+package com.ctcfile.token.core.wire;
