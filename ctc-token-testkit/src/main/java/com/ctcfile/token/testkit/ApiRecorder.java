@@ -19,19 +19,32 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * An API host for the bearer contract, on a loopback address of its choice: records every request
- * (method, path, headers, body), answers {@code /redirect?to=<url>} with a 302 to that URL, and any
- * other path with 200 {@code recorded}, or, if it was given the current token, with 401 to any other
- * bearer. Thread-safe.
+ * An API host for bearer integration tests, on a loopback address of its choice: records every
+ * request (method, path, headers, body), answers {@code /redirect?to=<url>} with a 302 to that URL,
+ * and any other path with 200 {@code recorded}, or, if it was given the current token, with 401 to
+ * any other bearer. It stands for the CTC API, for a configured host that redirects, and for another
+ * host that must never see the token. Plain http, one thread per request; thread-safe.
+ *
+ * <pre>{@code
+ * try (ApiRecorder elsewhere = ApiRecorder.open("127.0.0.2")) {
+ *   ... send through the integration under test to elsewhere.uri("/x") ...
+ *   assertThat(elsewhere.authorizations()).containsExactly("none");
+ * }
+ * }</pre>
  */
-final class ApiRecorder implements AutoCloseable {
+public final class ApiRecorder implements AutoCloseable {
 
-  /** One request as received; header names in lower case, first value each. */
-  record Seen(String method, String path, Map<String, String> headers, String body) {
-    Optional<String> header(String name) {
+  /**
+   * One request as received: the path without its query, header names in lower case with the first
+   * value of each, the body as UTF-8 text ({@code ""} for none).
+   */
+  public record Seen(String method, String path, Map<String, String> headers, String body) {
+    /** The first value of the header {@code name}, whatever its case. */
+    public Optional<String> header(String name) {
       return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
   }
@@ -44,6 +57,7 @@ final class ApiRecorder implements AutoCloseable {
   });
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final Supplier<Optional<String>> currentToken;
+  private final AtomicInteger unavailableNext = new AtomicInteger();
 
   private ApiRecorder(String address, Supplier<Optional<String>> currentToken) {
     this.currentToken = currentToken;
@@ -57,42 +71,69 @@ final class ApiRecorder implements AutoCloseable {
     http.start();
   }
 
-  /** A host that answers 200 to everything but redirects. */
-  static ApiRecorder open(String address) {
+  /**
+   * A host on {@code address} (an IP literal such as {@code 127.0.0.2}) and a free port that answers
+   * 200 to everything but redirects.
+   *
+   * @throws UncheckedIOException if it cannot bind there
+   */
+  public static ApiRecorder open(String address) {
     return new ApiRecorder(address, null);
   }
 
-  /** A host that, like the CTC API, answers 401 to every bearer but {@code currentToken}'s. */
-  static ApiRecorder checkingTokens(String address, Supplier<Optional<String>> currentToken) {
+  /**
+   * A host that, like the CTC API, answers 401 to every request whose {@code Authorization} is not
+   * {@code Bearer} and the token {@code currentToken} gives at that moment (a {@link FakeCtcServer}'s
+   * {@code currentToken}, say), and 200 to the others.
+   *
+   * @throws UncheckedIOException if it cannot bind there
+   */
+  public static ApiRecorder checkingTokens(String address, Supplier<Optional<String>> currentToken) {
     return new ApiRecorder(address, currentToken);
   }
 
-  String host() {
+  /** The address it listens on, e.g. {@code 127.0.0.1}. */
+  public String host() {
     return http.getAddress().getAddress().getHostAddress();
   }
 
-  int port() {
+  public int port() {
     return http.getAddress().getPort();
   }
 
   /** {@code host:port}, what a bearer integration's host setting takes. */
-  String hostAndPort() {
+  public String hostAndPort() {
     return host() + ":" + port();
   }
 
-  URI uri(String path) {
+  /** {@code http://host:port} followed by {@code path}. */
+  public URI uri(String path) {
     return URI.create("http://" + hostAndPort() + path);
   }
 
-  List<Seen> seen() {
+  /**
+   * The next {@code n} requests, redirects aside, are answered {@code 503} with
+   * {@code Retry-After: 0}, as an API briefly overloaded would: an HTTP client that retries such
+   * replies sends again at once.
+   */
+  public void unavailableNext(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must not be negative: " + n);
+    }
+    unavailableNext.set(n);
+  }
+
+  /** The requests so far, in the order they arrived. */
+  public List<Seen> seen() {
     return List.copyOf(seen);
   }
 
   /** The Authorization header of each request so far, {@code none} where there was none. */
-  List<String> authorizations() {
+  public List<String> authorizations() {
     return seen.stream().map(s -> s.header("Authorization").orElse("none")).toList();
   }
 
+  /** Stops serving at once; idempotent. */
   @Override
   public void close() {
     http.stop(0);
@@ -113,6 +154,11 @@ final class ApiRecorder implements AutoCloseable {
       if (uri.getRawPath().equals("/redirect") && query != null && query.startsWith("to=")) {
         exchange.getResponseHeaders().set("Location", URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8));
         exchange.sendResponseHeaders(302, -1);
+        return;
+      }
+      if (unavailableNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        exchange.getResponseHeaders().set("Retry-After", "0");
+        exchange.sendResponseHeaders(503, -1);
         return;
       }
       boolean rejected = currentToken != null && !currentToken.get()

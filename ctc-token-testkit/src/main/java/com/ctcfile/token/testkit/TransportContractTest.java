@@ -501,6 +501,18 @@ public abstract class TransportContractTest {
   }
 
   private TransportResponse sendAndAwait(TransportRequest request) {
+    return sendAndAwait(transport, request);
+  }
+
+  private Throwable failureOf(TransportRequest request) {
+    return failureOf(transport, request);
+  }
+
+  /**
+   * Sends {@code request} through {@code transport} (the test's own or another one) and waits
+   * {@link #completionWait()} for the reply; a failed or late send fails the test.
+   */
+  protected final TransportResponse sendAndAwait(Transport transport, TransportRequest request) {
     CompletableFuture<TransportResponse> reply = transport.send(request).toCompletableFuture();
     try {
       return reply.get(completionWait().toMillis(), TimeUnit.MILLISECONDS);
@@ -514,10 +526,18 @@ public abstract class TransportContractTest {
     }
   }
 
-  private Throwable failureOf(TransportRequest request) {
-    CompletableFuture<TransportResponse> reply = transport.send(request).toCompletableFuture();
+  /** How sending {@code request} through {@code transport} fails; as {@link #failureOf(CompletionStage)}. */
+  protected final Throwable failureOf(Transport transport, TransportRequest request) {
+    return failureOf(transport.send(request));
+  }
+
+  /**
+   * What {@code reply} fails with, without the JDK's completion wrappers; a reply that succeeds, or
+   * neither fails nor succeeds within {@link #completionWait()}, fails the test.
+   */
+  protected final Throwable failureOf(CompletionStage<TransportResponse> reply) {
     try {
-      TransportResponse response = reply.get(completionWait().toMillis(), TimeUnit.MILLISECONDS);
+      TransportResponse response = reply.toCompletableFuture().get(completionWait().toMillis(), TimeUnit.MILLISECONDS);
       throw new AssertionError("expected the send to fail, but it completed with " + response);
     } catch (ExecutionException e) {
       return BearerFailures.unwrap(e);

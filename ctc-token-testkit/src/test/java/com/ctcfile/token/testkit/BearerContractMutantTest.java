@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Mutation test of {@link BearerIntegrationContractTest}: the reference integration
  * {@link JdkBearerClient}, broken one {@linkplain Flaw flaw} at a time, must fail the contract test
  * about that flaw. With {@link JdkBearerContractTest}, where the unbroken one passes every test, this
- * shows each of those contract tests fails exactly when its rule is broken.
+ * shows each of those contract tests fails exactly when its rule is broken. The redirect rule is
+ * checked both ways: for clients that follow redirects, and for those that hand them to the caller.
  */
 class BearerContractMutantTest {
 
@@ -40,24 +41,43 @@ class BearerContractMutantTest {
         arguments(Flaw.OVERRIDES_THE_CALLERS_AUTHORIZATION, "leavesTheCallersOwnAuthorization"));
   }
 
+  /** Flaws of a client that stops at redirects and says so with {@code followsRedirects() == false}. */
+  static Stream<Arguments> flawsOfAClientStoppingAtRedirects() {
+    return Stream.of(
+        arguments(Flaw.TOKEN_FOLLOWS_REDIRECTS, "dropsTheTokenOnARedirectToAnotherHost"),
+        arguments(Flaw.SENDS_TO_ANY_HOST, "dropsTheTokenOnARedirectToAnotherHost"));
+  }
+
   @ParameterizedTest(name = "{0} fails {1}")
   @MethodSource("flaws")
   void eachFlawFailsItsContractTest(Flaw flaw, String contractTest) {
-    assertThat(run(flaw, contractTest)).as("the outcome of %s with %s", contractTest, flaw)
+    assertThat(run(flaw, contractTest, true)).as("the outcome of %s with %s", contractTest, flaw)
+        .isInstanceOf(AssertionError.class);
+  }
+
+  @ParameterizedTest(name = "{0} fails {1}")
+  @MethodSource("flawsOfAClientStoppingAtRedirects")
+  void eachFlawOfAClientStoppingAtRedirectsFailsItsContractTest(Flaw flaw, String contractTest) {
+    assertThat(run(flaw, contractTest, false)).as("the outcome of %s with %s", contractTest, flaw)
         .isInstanceOf(AssertionError.class);
   }
 
   /** Runs one contract test, set up and torn down as JUnit would, and returns how it failed, or null. */
-  private static Throwable run(Flaw flaw, String contractTest) {
+  private static Throwable run(Flaw flaw, String contractTest, boolean followsRedirects) {
     BearerIntegrationContractTest contract = new BearerIntegrationContractTest() {
       @Override
       protected Client open(TokenProvider tokens, Setup setup) {
-        return new JdkBearerClient(tokens, setup, EnumSet.of(flaw));
+        return new JdkBearerClient(tokens, setup, followsRedirects, EnumSet.of(flaw));
       }
 
       @Override
       protected Transport createTransport() {
         return new JdkHttpClientTransport();
+      }
+
+      @Override
+      protected boolean followsRedirects() {
+        return followsRedirects;
       }
     };
     Method test = Arrays.stream(BearerIntegrationContractTest.class.getDeclaredMethods())

@@ -26,8 +26,9 @@ import java.util.concurrent.CompletionStage;
  * The testkit's reference bearer integration, a wrapper around {@code java.net.http.HttpClient}:
  * the proof that {@link BearerIntegrationContractTest} can be passed, and, broken one {@link Flaw}
  * at a time, that each contract test fails for the breach it is about. It follows redirects itself,
- * judging every hop, and reaches the contract's {@code NAMES_ON_LOOPBACK} by connecting to
- * 127.0.0.1 while judging the name. Test code only; thread-safe.
+ * judging every hop, or, made to stop at redirects, hands the 3xx to its caller as an integration that
+ * refuses redirect-following clients does; it reaches the contract's {@code NAMES_ON_LOOPBACK} by
+ * connecting to 127.0.0.1 while judging the name. Test code only; thread-safe.
  */
 final class JdkBearerClient implements Client {
 
@@ -35,6 +36,7 @@ final class JdkBearerClient implements Client {
   enum Flaw {
     SENDS_TO_ANY_HOST,
     IGNORES_THE_PORT,
+    /** The next hop of a redirect gets the token; a client that stops at redirects follows them then. */
     TOKEN_FOLLOWS_REDIRECTS,
     PLAIN_HTTP_ANYWHERE,
     NO_REPLAY,
@@ -52,12 +54,18 @@ final class JdkBearerClient implements Client {
   private final BearerHosts hosts;
   private final BearerHosts anyPortOfThem;
   private final boolean allowInsecureHttp;
+  private final boolean followsRedirects;
   private final Set<Flaw> flaws;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
       .version(HttpClient.Version.HTTP_1_1).build();
 
   JdkBearerClient(TokenProvider provider, Setup setup, Set<Flaw> flaws) {
+    this(provider, setup, true, flaws);
+  }
+
+  JdkBearerClient(TokenProvider provider, Setup setup, boolean followsRedirects, Set<Flaw> flaws) {
     this.provider = provider;
+    this.followsRedirects = followsRedirects;
     this.hosts = BearerHosts.of(setup.hosts());
     this.anyPortOfThem = BearerHosts.of(setup.hosts().stream().map(h -> h.replaceAll(":\\d+$", "")).toList());
     this.allowInsecureHttp = setup.allowInsecureHttp();
@@ -71,7 +79,8 @@ final class JdkBearerClient implements Client {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpResponse<String> response = exchange(method, target, headers, body, content, redirected);
       Optional<String> location = response.headers().firstValue("Location");
-      if (response.statusCode() / 100 != 3 || location.isEmpty()) {
+      boolean follow = followsRedirects || has(Flaw.TOKEN_FOLLOWS_REDIRECTS);
+      if (!follow || response.statusCode() / 100 != 3 || location.isEmpty()) {
         return new Reply(response.statusCode(), response.body());
       }
       target = target.resolve(location.get());

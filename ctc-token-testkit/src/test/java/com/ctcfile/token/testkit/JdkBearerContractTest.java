@@ -3,6 +3,7 @@ package com.ctcfile.token.testkit;
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.port.Transport;
 import java.util.EnumSet;
+import org.junit.jupiter.api.Nested;
 
 /**
  * Runs the whole {@link BearerIntegrationContractTest} against the reference
@@ -19,5 +20,25 @@ class JdkBearerContractTest extends BearerIntegrationContractTest {
   @Override
   protected Transport createTransport() {
     return new JdkHttpClientTransport();
+  }
+
+  /** The whole contract again, for a reference client that hands redirects to its caller. */
+  @Nested
+  class StoppingAtRedirects extends BearerIntegrationContractTest {
+
+    @Override
+    protected Client open(TokenProvider tokens, Setup setup) {
+      return new JdkBearerClient(tokens, setup, false, EnumSet.noneOf(JdkBearerClient.Flaw.class));
+    }
+
+    @Override
+    protected Transport createTransport() {
+      return new JdkHttpClientTransport();
+    }
+
+    @Override
+    protected boolean followsRedirects() {
+      return false;
+    }
   }
 }

@@ -1,8 +1,7 @@
 package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.CtcTokenException;
-import com.ctcfile.token.core.BearerFailures;
-import com.ctcfile.token.core.BearerHosts;
+import com.ctcfile.token.core.BearerTargets;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.HttpHeaders;
@@ -12,12 +11,10 @@ import org.apache.hc.core5.http.HttpRequest;
 /** Decides which requests carry the token; shared by the classic and the async handler. Immutable. */
 final class BearerPolicy {
 
-  private final BearerHosts hosts;
-  private final boolean allowInsecureHttp;
+  private final BearerTargets targets;
 
-  BearerPolicy(BearerHosts hosts, boolean allowInsecureHttp) {
-    this.hosts = hosts;
-    this.allowInsecureHttp = allowInsecureHttp;
+  BearerPolicy(BearerTargets targets) {
+    this.targets = targets;
   }
 
   /**
@@ -36,17 +33,11 @@ final class BearerPolicy {
       return false;
     }
     HttpHost target = route.getTargetHost();
-    if (!hosts.matches(target.getSchemeName(), target.getHostName(), target.getPort())) {
-      return false;
-    }
-    if (!BearerHosts.mayCarryToken(target.getSchemeName(), target.getHostName(), allowInsecureHttp)) {
-      throw BearerFailures.plainHttpRefused(target.toURI(), "allowInsecureHttp(true)");
-    }
-    return true;
+    return targets.authorizes(target.getSchemeName(), target.getHostName(), target.getPort());
   }
 
   @Override
   public String toString() {
-    return "hosts=" + hosts + (allowInsecureHttp ? ", insecure http allowed" : "");
+    return targets.toString();
   }
 }

@@ -2,6 +2,7 @@ package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.BearerHosts;
+import com.ctcfile.token.core.BearerTargets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -81,10 +82,10 @@ public final class CtcBearerAuth {
   private final ExecChainHandler classic;
   private final AsyncExecChainHandler async;
 
-  private CtcBearerAuth(Builder builder) {
-    this.policy = new BearerPolicy(BearerHosts.of(builder.hosts), builder.allowInsecureHttp);
-    this.classic = new ClassicBearerHandler(builder.provider, policy);
-    this.async = new AsyncBearerHandler(builder.provider, policy);
+  private CtcBearerAuth(TokenProvider provider, BearerTargets targets) {
+    this.policy = new BearerPolicy(targets);
+    this.classic = new ClassicBearerHandler(provider, policy);
+    this.async = new AsyncBearerHandler(provider, policy);
   }
 
   /**
@@ -170,10 +171,7 @@ public final class CtcBearerAuth {
      * @throws IllegalStateException if no host was added
      */
     public CtcBearerAuth build() {
-      if (hosts.isEmpty()) {
-        throw new IllegalStateException("add at least one host(...) that gets the token");
-      }
-      return new CtcBearerAuth(this);
+      return new CtcBearerAuth(provider, BearerTargets.of(hosts, allowInsecureHttp));
     }
   }
 }

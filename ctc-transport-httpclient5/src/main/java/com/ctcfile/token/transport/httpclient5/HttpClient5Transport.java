@@ -2,20 +2,18 @@ package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenTransportException;
+import com.ctcfile.token.core.port.InFlightSends;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -99,9 +97,7 @@ public final class HttpClient5Transport implements Transport {
   private final boolean ownsClient;
   private final Duration responseTimeout;
   private final String threadNamePrefix;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  // exchanges still running, failed on close so that no caller waits for a client that is gone
-  private final Map<CompletableFuture<TransportResponse>, TransportRequest> inFlight = new ConcurrentHashMap<>();
+  private final InFlightSends sends = new InFlightSends();
 
   private HttpClient5Transport(CloseableHttpAsyncClient client, boolean ownsClient, Duration responseTimeout,
       String threadNamePrefix) {
@@ -140,12 +136,8 @@ public final class HttpClient5Transport implements Transport {
   @Override
   public CompletionStage<TransportResponse> send(TransportRequest request) {
     Objects.requireNonNull(request, "request");
-    CompletableFuture<TransportResponse> result = new CompletableFuture<>();
-    inFlight.put(result, request);
-    // checked after registering: close() either fails this send or is seen here
-    if (closed.get()) {
-      inFlight.remove(result);
-      result.completeExceptionally(request.notSent("the transport is closed"));
+    CompletableFuture<TransportResponse> result = sends.start(request);
+    if (result.isDone()) {
       return result;
     }
     BasicHttpRequest get = new BasicHttpRequest(Method.GET, request.uri());
@@ -160,12 +152,10 @@ public final class HttpClient5Transport implements Transport {
           new BoundedBodyConsumer(request, result), null, context, new Outcome(request, result));
     } catch (RuntimeException e) {
       // a client that was closed or never started refuses at once
-      inFlight.remove(result);
       result.completeExceptionally(request.notSent("the client does not run (" + e.getClass().getSimpleName() + ")"));
       return result;
     }
     result.whenComplete((response, error) -> {
-      inFlight.remove(result);
       if (error != null) {
         // core's deadline or close cancelled the stage, or the body overflowed: abort, dropping the
         // connection; a no-op when HttpClient itself ended the exchange
@@ -199,11 +189,7 @@ public final class HttpClient5Transport implements Transport {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    inFlight.forEach((pending, request) -> pending.completeExceptionally(request.failure("aborted: the transport is closed", null)));
-    if (ownsClient) {
+    if (sends.close() && ownsClient) {
       client.close(CloseMode.GRACEFUL);
       try {
         client.awaitShutdown(TimeValue.ofSeconds(5));
@@ -216,7 +202,7 @@ public final class HttpClient5Transport implements Transport {
   @Override
   public String toString() {
     return "HttpClient5Transport{" + (ownsClient ? "own client " + threadNamePrefix : "caller's client")
-        + (closed.get() ? ", closed" : "") + "}";
+        + (sends.isClosed() ? ", closed" : "") + "}";
   }
 
   /** The name prefix of the threads of an owned client, {@code null} for a caller's client; for tests. */

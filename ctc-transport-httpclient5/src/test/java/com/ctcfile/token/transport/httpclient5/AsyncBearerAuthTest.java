@@ -7,6 +7,7 @@ import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.testkit.BearerIntegrationContractTest;
+import com.ctcfile.token.testkit.WatchedProvider;
 import com.ctcfile.token.transport.httpclient5.BearerAuthBehaviour.ClientOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -56,7 +57,7 @@ class AsyncBearerAuthTest extends BearerIntegrationContractTest {
   class OnlyHttpClient5 extends BearerAuthBehaviour {
     @Override
     protected TokenProvider provider(TokenProvider tokens) {
-      return new NonBlockingOnly(tokens);
+      return WatchedProvider.nonBlocking(tokens);
     }
 
     @Override
@@ -198,40 +199,6 @@ class AsyncBearerAuthTest extends BearerIntegrationContractTest {
     @Override
     public void releaseResources() {
       bytes.releaseResources();
-    }
-  }
-
-  /** Passes on the non-blocking methods; a blocking call from the async integration fails the test. */
-  private static final class NonBlockingOnly implements TokenProvider {
-    private final TokenProvider tokens;
-
-    NonBlockingOnly(TokenProvider tokens) {
-      this.tokens = tokens;
-    }
-
-    @Override
-    public AccessToken token() {
-      throw new AssertionError("the async integration called the blocking token()");
-    }
-
-    @Override
-    public CompletionStage<AccessToken> tokenAsync() {
-      return tokens.tokenAsync();
-    }
-
-    @Override
-    public AccessToken renewAfterRejection(AccessToken rejected) {
-      throw new AssertionError("the async integration called the blocking renewAfterRejection()");
-    }
-
-    @Override
-    public CompletionStage<AccessToken> renewAfterRejectionAsync(AccessToken rejected) {
-      return tokens.renewAfterRejectionAsync(rejected);
-    }
-
-    @Override
-    public void close() {
-      // the test closes the manager itself
     }
   }
 

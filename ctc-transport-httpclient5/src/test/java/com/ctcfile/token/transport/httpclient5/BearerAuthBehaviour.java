@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.TokenManager;
+import com.ctcfile.token.testkit.ApiRecorder;
 import com.ctcfile.token.testkit.BearerIntegrationContractTest.Body;
 import com.ctcfile.token.testkit.BearerIntegrationContractTest.Client;
 import com.ctcfile.token.testkit.BearerIntegrationContractTest.Reply;
@@ -100,7 +101,7 @@ abstract class BearerAuthBehaviour {
   @Test
   @DisplayName("leaves the headers of another host's request as they are, Authorization included")
   void overridesNothingOnOtherHosts() throws Exception {
-    RecordingServer thirdParty = recordingServer();
+    ApiRecorder thirdParty = apiRecorder();
     Client client = client(ctcHost());
 
     client.send("GET", thirdParty.uri("/other"), Map.of("Authorization", "Basic dXNlcjpwdw=="), Body.NONE, null);
@@ -111,11 +112,10 @@ abstract class BearerAuthBehaviour {
   @Test
   @DisplayName("a redirect from another host to a configured host gets the token on that hop")
   void authorizesTheRedirectHopToAConfiguredHost() throws Exception {
-    RecordingServer thirdParty = recordingServer();
-    thirdParty.redirectTo(server.protectedUri());
+    ApiRecorder thirdParty = apiRecorder();
     Client client = client(ctcHost());
 
-    assertThat(get(client, thirdParty.uri("/start")).status()).isEqualTo(200);
+    assertThat(get(client, thirdParty.uri("/redirect?to=" + server.protectedUri())).status()).isEqualTo(200);
     assertThat(thirdParty.authorizations()).containsExactly("none");
     assertThat(server.accepted()).isEqualTo(1);
   }
@@ -123,9 +123,9 @@ abstract class BearerAuthBehaviour {
   @Test
   @DisplayName("an automatic retry by HttpClient carries the token too")
   void authorizesAutomaticRetries() throws Exception {
-    RecordingServer api = recordingServer();
+    ApiRecorder api = apiRecorder();
     api.unavailableNext(1);
-    Client client = client(CtcBearerAuth.builder(provider(tokens)).host("127.0.0.1:" + api.port()).build());
+    Client client = client(CtcBearerAuth.builder(provider(tokens)).host(api.hostAndPort()).build());
 
     assertThat(get(client, api.uri("/busy")).status()).isEqualTo(200);
 
@@ -174,8 +174,9 @@ abstract class BearerAuthBehaviour {
     return "127.0.0.1:" + server.port();
   }
 
-  protected final RecordingServer recordingServer() {
-    RecordingServer recording = RecordingServer.start();
+  /** Another host on 127.0.0.1, closed after the test. */
+  protected final ApiRecorder apiRecorder() {
+    ApiRecorder recording = ApiRecorder.open("127.0.0.1");
     closeables.add(recording);
     return recording;
   }

@@ -76,7 +76,7 @@ class HttpClient5TransportTest extends TransportContractTest {
     assertThat(client.getStatus()).isEqualTo(IOReactorStatus.INACTIVE);
 
     try (HttpClient5Transport transport = HttpClient5Transport.create(client)) {
-      assertThat(send(transport, request()).statusCode()).isEqualTo(200);
+      assertThat(sendAndAwait(transport, request()).statusCode()).isEqualTo(200);
       assertThat(client.getStatus()).isEqualTo(IOReactorStatus.ACTIVE);
     }
   }
@@ -88,7 +88,7 @@ class HttpClient5TransportTest extends TransportContractTest {
     client.start();
 
     try (HttpClient5Transport transport = HttpClient5Transport.create(client)) {
-      assertThat(send(transport, request()).statusCode()).isEqualTo(200);
+      assertThat(sendAndAwait(transport, request()).statusCode()).isEqualTo(200);
     }
   }
 
@@ -117,7 +117,7 @@ class HttpClient5TransportTest extends TransportContractTest {
     HttpClient5Transport transport = HttpClient5Transport.create();
     String prefix = transport.threadNamePrefix();
     assertThat(prefix).contains("httpclient");
-    send(transport, request());
+    sendAndAwait(transport, request());
     assertThat(threadsNamed(prefix)).as("threads of the running client").isNotEmpty();
 
     transport.close();
@@ -215,25 +215,6 @@ class HttpClient5TransportTest extends TransportContractTest {
 
   private TransportRequest request() {
     return new TransportRequest(tokenRequestUri(), Duration.ofSeconds(10), TransportRequest.DEFAULT_MAX_BODY_BYTES);
-  }
-
-  private static TransportResponse send(Transport transport, TransportRequest request) throws Exception {
-    return transport.send(request).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private static Throwable failureOf(Transport transport, TransportRequest request) {
-    return failureOf(transport.send(request).toCompletableFuture());
-  }
-
-  private static Throwable failureOf(CompletableFuture<TransportResponse> reply) {
-    try {
-      TransportResponse response = reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      throw new AssertionError("expected the send to fail, but it completed with " + response);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("the send did not fail in time", e);
-    }
   }
 
   private static List<String> threadsNamed(String prefix) {

@@ -3,13 +3,13 @@ package com.ctcfile.token.transport.jdk;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerFailures;
 import com.ctcfile.token.core.BearerHosts;
+import com.ctcfile.token.core.BearerTargets;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -76,8 +76,8 @@ import javax.net.ssl.SSLParameters;
  *       {@code fromPublisher(..)}, a publisher of your own) gets its 401 as is. The renewal still
  *       happens, so the next call carries the new token: {@code send} renews before it returns the
  *       401, {@code sendAsync} in the background. A failed renewal is then only logged (at
- *       {@code DEBUG}, logger {@code com.ctcfile.token.transport.jdk.CtcBearerHttpClient}): the 401 is
- *       that call's answer.
+ *       {@code DEBUG}, System.Logger {@code com.ctcfile.token.core.BearerFailures}): the 401 is that
+ *       call's answer, and the next call reports the problem if it persists.
  * </ul>
  *
  * <p><b>Failures.</b> If the provider cannot give a token, the call fails with the provider's
@@ -104,18 +104,15 @@ public final class CtcBearerHttpClient extends HttpClient {
 
   private static final String AUTHORIZATION = "Authorization";
   private static final int UNAUTHORIZED = 401;
-  private static final System.Logger LOG = System.getLogger(CtcBearerHttpClient.class.getName());
 
   private final HttpClient client;
   private final TokenProvider tokens;
-  private final BearerHosts hosts;
-  private final boolean allowInsecureHttp;
+  private final BearerTargets targets;
 
-  private CtcBearerHttpClient(HttpClient client, TokenProvider tokens, BearerHosts hosts, boolean allowInsecureHttp) {
+  private CtcBearerHttpClient(HttpClient client, TokenProvider tokens, BearerTargets targets) {
     this.client = client;
     this.tokens = tokens;
-    this.hosts = hosts;
-    this.allowInsecureHttp = allowInsecureHttp;
+    this.targets = targets;
   }
 
   /**
@@ -152,11 +149,8 @@ public final class CtcBearerHttpClient extends HttpClient {
       return response;
     }
     if (!replayable) {
-      try {
-        tokens.renewAfterRejection(token);
-      } catch (CtcTokenException failed) {
-        logRenewalFailure(request, failed);
-      }
+      // before the 401 goes back, so that the caller's next call carries the renewed token
+      BearerFailures.renewForNextCall(tokens, token).join();
       return response;
     }
     return client.send(withToken(request, tokens.renewAfterRejection(token)), responseBodyHandler);
@@ -245,8 +239,7 @@ public final class CtcBearerHttpClient extends HttpClient {
 
   @Override
   public String toString() {
-    return "CtcBearerHttpClient{hosts=" + hosts + (allowInsecureHttp ? ", insecure http allowed" : "")
-        + ", client=" + client + "}";
+    return "CtcBearerHttpClient{" + targets + ", client=" + client + "}";
   }
 
   /** The client this one sends through. */
@@ -262,18 +255,7 @@ public final class CtcBearerHttpClient extends HttpClient {
    *     that is not loopback, and insecure http was not allowed
    */
   private boolean authorizes(HttpRequest request) {
-    if (request.headers().firstValue(AUTHORIZATION).isPresent()) {
-      return false;
-    }
-    URI uri = request.uri();
-    if (!hosts.matches(uri)) {
-      return false;
-    }
-    if (!BearerHosts.mayCarryToken(uri.getScheme(), uri.getHost(), allowInsecureHttp)) {
-      throw new CtcTokenException("refusing to send the CTC access token to " + origin(uri)
-          + " over plain http: it would cross the network in clear text. Use https, or allowInsecureHttp(true)");
-    }
-    return true;
+    return request.headers().firstValue(AUTHORIZATION).isEmpty() && targets.authorizes(request.uri());
   }
 
   private static HttpRequest withToken(HttpRequest request, AccessToken token) {
@@ -285,31 +267,6 @@ public final class CtcBearerHttpClient extends HttpClient {
   // the 401 of a request about to be replayed is drained and dropped, never shown to the caller's handler
   private static <T> BodyHandler<T> unlessRejected(BodyHandler<T> handler) {
     return info -> info.statusCode() == UNAUTHORIZED ? BodySubscribers.replacing(null) : handler.apply(info);
-  }
-
-  private void renewInBackground(HttpRequest request, AccessToken rejected) {
-    CompletionStage<AccessToken> renewal;
-    try {
-      renewal = tokens.renewAfterRejectionAsync(rejected);
-    } catch (RuntimeException failed) {
-      logRenewalFailure(request, failed);
-      return;
-    }
-    renewal.whenComplete((renewed, failed) -> {
-      if (failed != null) {
-        logRenewalFailure(request, unwrap(failed));
-      }
-    });
-  }
-
-  private static void logRenewalFailure(HttpRequest request, Throwable failure) {
-    // ctc-token's exceptions never hold a secret or a token; the request is named without its path
-    LOG.log(Level.DEBUG, () -> "renewing the CTC access token after a 401 from " + origin(request.uri())
-        + " failed; the next request will tell: " + failure);
-  }
-
-  private static String origin(URI uri) {
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
   }
 
   private static Throwable unwrap(Throwable failure) {
@@ -381,7 +338,7 @@ public final class CtcBearerHttpClient extends HttpClient {
         return CompletableFuture.completedFuture(response);
       }
       if (!replayable) {
-        renewInBackground(request, used);
+        BearerFailures.renewForNextCall(tokens, used);
         return CompletableFuture.completedFuture(response);
       }
       return tokens.renewAfterRejectionAsync(used).thenCompose(renewed -> exchange(renewed, handler));
@@ -433,16 +390,14 @@ public final class CtcBearerHttpClient extends HttpClient {
      */
     public CtcBearerHttpClient build(HttpClient client) {
       Objects.requireNonNull(client, "client");
-      if (hosts.isEmpty()) {
-        throw new IllegalStateException("add at least one host(...) that gets the token");
-      }
+      BearerTargets targets = BearerTargets.of(hosts, allowInsecureHttp);
       if (client.followRedirects() != Redirect.NEVER) {
         throw new IllegalArgumentException("the client follows redirects (" + client.followRedirects()
             + "): on Java 17 the JDK copies the Authorization header onto a redirected request, whatever its"
             + " host, so the token could leak. Build the client with followRedirects(HttpClient.Redirect.NEVER),"
             + " the JDK's default");
       }
-      return new CtcBearerHttpClient(client, provider, BearerHosts.of(hosts), allowInsecureHttp);
+      return new CtcBearerHttpClient(client, provider, targets);
     }
 
     @Override

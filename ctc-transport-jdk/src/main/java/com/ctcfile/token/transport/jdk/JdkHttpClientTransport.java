@@ -1,6 +1,7 @@
 package com.ctcfile.token.transport.jdk;
 
 import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.port.InFlightSends;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
@@ -13,20 +14,17 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -96,9 +94,7 @@ public final class JdkHttpClientTransport implements Transport {
   private volatile HttpClient client;
   private final ExecutorService ownExecutor;
   private final String threadNamePrefix;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  // exchanges still running, failed on close so that no caller waits for a client that is gone
-  private final Map<CompletableFuture<TransportResponse>, TransportRequest> inFlight = new ConcurrentHashMap<>();
+  private final InFlightSends sends = new InFlightSends();
 
   private JdkHttpClientTransport(HttpClient client, ExecutorService ownExecutor, String threadNamePrefix) {
     this.client = client;
@@ -140,16 +136,11 @@ public final class JdkHttpClientTransport implements Transport {
   @Override
   public CompletionStage<TransportResponse> send(TransportRequest request) {
     Objects.requireNonNull(request, "request");
+    // read before start(): close() marks the sends closed before it lets go of an owned client, so
+    // start() has refused already when this is null
     HttpClient http = client;
-    if (closed.get() || http == null) {
-      return CompletableFuture.failedFuture(request.notSent("the transport is closed"));
-    }
-    CompletableFuture<TransportResponse> result = new CompletableFuture<>();
-    inFlight.put(result, request);
-    if (closed.get()) {
-      // close() ran between the check above and the registration: it may have missed this one
-      inFlight.remove(result);
-      result.completeExceptionally(request.notSent("the transport is closed"));
+    CompletableFuture<TransportResponse> result = sends.start(request);
+    if (result.isDone()) {
       return result;
     }
     HttpRequest get;
@@ -162,7 +153,6 @@ public final class JdkHttpClientTransport implements Transport {
           .build();
     } catch (IllegalArgumentException unsupported) {
       // a URI the JDK client cannot send, such as one with another scheme than http or https
-      inFlight.remove(result);
       result.completeExceptionally(request.notSent("the JDK HTTP client refuses it: " + request.withoutQuery(unsupported)));
       return result;
     }
@@ -172,7 +162,6 @@ public final class JdkHttpClientTransport implements Transport {
       exchange = http.sendAsync(get, reply);
     } catch (RuntimeException refused) {
       // a caller's client whose executor was shut down, say
-      inFlight.remove(result);
       result.completeExceptionally(request.notSent("the JDK HTTP client refuses it: " + request.withoutQuery(refused)));
       return result;
     }
@@ -193,7 +182,6 @@ public final class JdkHttpClientTransport implements Transport {
       }
     });
     result.whenComplete((response, error) -> {
-      inFlight.remove(result);
       deadline.complete(null);
       if (error != null) {
         // cancelled by core, timed out or closed: stop reading and abort the exchange, which closes
@@ -224,12 +212,7 @@ public final class JdkHttpClientTransport implements Transport {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    inFlight.forEach((pending, request) ->
-        pending.completeExceptionally(request.failure("aborted: the transport was closed", null)));
-    if (ownExecutor != null) {
+    if (sends.close() && ownExecutor != null) {
       HttpClient own = client;
       // on Java 17 the client's selector thread ends once the client is unreachable
       client = null;
@@ -241,7 +224,7 @@ public final class JdkHttpClientTransport implements Transport {
   @Override
   public String toString() {
     return "JdkHttpClientTransport{" + (ownExecutor != null ? "own client, threads " + threadNamePrefix + "*" : "caller's client")
-        + (closed.get() ? ", closed" : "") + "}";
+        + (sends.isClosed() ? ", closed" : "") + "}";
   }
 
   /** The name prefix of the threads of an owned client, {@code null} for a caller's client; for tests. */

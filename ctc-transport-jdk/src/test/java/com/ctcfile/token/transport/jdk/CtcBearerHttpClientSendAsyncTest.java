@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerFailures;
+import com.ctcfile.token.core.TokenManager;
+import com.ctcfile.token.core.port.Transport;
+import com.ctcfile.token.testkit.BearerIntegrationContractTest;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,93 +24,96 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link CtcBearerHttpClient} through {@code sendAsync}. The provider it gets refuses the blocking
- * methods, so every test here also shows that {@code sendAsync} only ever asks for tokens without
- * blocking.
+ * {@link CtcBearerHttpClient} through {@code sendAsync} passes the testkit's bearer contract, whose
+ * provider then refuses the blocking methods; redirects reach the caller, as for {@code send}. And
+ * what only {@code sendAsync} promises: it returns before the token is there, and cancelling its
+ * future sends nothing or aborts the exchange in flight.
  */
-class CtcBearerHttpClientSendAsyncTest extends BearerHttpClientBehaviour {
+class CtcBearerHttpClientSendAsyncTest extends BearerIntegrationContractTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   @Override
-  protected TokenProvider provider(TokenProvider tokens) {
-    return new NonBlockingOnly(tokens);
-  }
-
-  @Override
-  protected Reply send(CtcBearerHttpClient client, HttpRequest request) throws Exception {
-    return send(client, request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  @Override
-  protected Reply send(CtcBearerHttpClient client, HttpRequest request, HttpResponse.BodyHandler<String> handler)
-      throws Exception {
-    try {
-      HttpResponse<String> response = client.sendAsync(request, handler).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      return new Reply(response.statusCode(), response.body());
-    } catch (ExecutionException e) {
-      // the future fails with what the call failed with: hand exactly that to the test
-      if (e.getCause() instanceof Exception) {
-        throw (Exception) e.getCause();
+  protected Client open(TokenProvider tokens, Setup setup) {
+    return BearerContractClient.open(tokens, setup, (http, request) -> {
+      try {
+        return http.sendAsync(request, BodyHandlers.ofString()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        // the future fails with what the call failed with: hand exactly that to the contract
+        throw BearerFailures.unwrap(e);
       }
-      throw e;
-    }
+    });
+  }
+
+  @Override
+  protected Transport createTransport() {
+    return JdkHttpClientTransport.create();
+  }
+
+  @Override
+  protected boolean followsRedirects() {
+    return false;
   }
 
   @Test
   @DisplayName("sendAsync returns at once while no token is there yet, and never calls the blocking token()")
   void neverBlocksTheCallingThread() throws Exception {
     CompletableFuture<Void> tokenArrives = new CompletableFuture<>();
-    CtcBearerHttpClient client = CtcBearerHttpClient.builder(new SlowToken(tokens, tokenArrives))
-        .host(ctcHostAndPort()).build(wrappedClient());
     ExecutorService caller = Executors.newSingleThreadExecutor();
-    CompletableFuture<HttpResponse<String>> reply;
-    try {
-      // sendAsync from a thread of our own: a sendAsync that waits for the token must not hang the test
-      CompletableFuture<CompletableFuture<HttpResponse<String>>> sending = CompletableFuture.supplyAsync(
-          () -> client.sendAsync(get(server.protectedUri()), HttpResponse.BodyHandlers.ofString()), caller);
+    try (TokenManager tokens = manager()) {
+      CtcBearerHttpClient client = CtcBearerHttpClient.builder(new SlowToken(tokens, tokenArrives))
+          .host(fakeHost()).build(HttpClient.newHttpClient());
+      CompletableFuture<HttpResponse<String>> reply;
       try {
-        reply = sending.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException blocked) {
-        throw new AssertionError("sendAsync() did not return while the token was on its way: it blocks the caller");
+        // sendAsync from a thread of our own: a sendAsync that waits for the token must not hang the test
+        CompletableFuture<CompletableFuture<HttpResponse<String>>> sending = CompletableFuture.supplyAsync(
+            () -> client.sendAsync(get(), BodyHandlers.ofString()), caller);
+        try {
+          reply = sending.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException blocked) {
+          throw new AssertionError("sendAsync() did not return while the token was on its way: it blocks the caller");
+        }
+        assertThat(reply).as("the call while the token is on its way").isNotDone();
+        assertThat(server().accepted() + server().rejected()).as("requests that reached the API").isZero();
+      } finally {
+        tokenArrives.complete(null);
+        caller.shutdown();
       }
-      assertThat(reply).as("the call while the token is on its way").isNotDone();
-      assertThat(server.accepted() + server.rejected()).as("requests that reached the API").isZero();
-    } finally {
-      tokenArrives.complete(null);
-      caller.shutdown();
+      assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).statusCode()).isEqualTo(200);
     }
-    assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).statusCode()).isEqualTo(200);
   }
 
   @Test
   @DisplayName("cancelling the future of a call still waiting for its token sends nothing")
   void cancelBeforeTheTokenSendsNothing() throws Exception {
-    tokens.token();
-    CompletableFuture<Void> tokenArrives = new CompletableFuture<>();
-    CtcBearerHttpClient client = CtcBearerHttpClient.builder(new SlowToken(tokens, tokenArrives))
-        .host(ctcHostAndPort()).build(wrappedClient());
-    CompletableFuture<HttpResponse<String>> cancelled =
-        client.sendAsync(get(server.protectedUri()), HttpResponse.BodyHandlers.ofString());
+    try (TokenManager tokens = manager()) {
+      tokens.token();
+      CompletableFuture<Void> tokenArrives = new CompletableFuture<>();
+      CtcBearerHttpClient client = CtcBearerHttpClient.builder(new SlowToken(tokens, tokenArrives))
+          .host(fakeHost()).build(HttpClient.newHttpClient());
+      CompletableFuture<HttpResponse<String>> cancelled = client.sendAsync(get(), BodyHandlers.ofString());
 
-    cancelled.cancel(true);
-    // the manager holds a token, so this runs the cancelled call on to its send, here and now
-    tokenArrives.complete(null);
+      cancelled.cancel(true);
+      // the manager holds a token, so this runs the cancelled call on to its send, here and now
+      tokenArrives.complete(null);
 
-    assertThat(cancelled).isCancelled();
-    assertThat(send(client, get(server.protectedUri())).status()).isEqualTo(200);
-    assertThat(server.accepted()).as("requests that reached the API: the later call's only").isEqualTo(1);
+      assertThat(cancelled).isCancelled();
+      assertThat(client.sendAsync(get(), BodyHandlers.ofString()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+          .statusCode()).isEqualTo(200);
+      assertThat(server().accepted()).as("requests that reached the API: the later call's only").isEqualTo(1);
+    }
   }
 
   @Test
   @DisplayName("cancelling the future of a call in flight aborts its exchange and closes the connection")
   void cancelInFlightClosesTheConnection() throws Exception {
-    try (HoldingServer api = HoldingServer.withoutReply()) {
-      CtcBearerHttpClient client = bearer().host(api.uri("").getAuthority()).build(wrappedClient());
+    try (TokenManager tokens = manager(); HoldingServer api = HoldingServer.withoutReply()) {
+      CtcBearerHttpClient client = CtcBearerHttpClient.builder(tokens).host(api.uri("").getAuthority())
+          .build(HttpClient.newHttpClient());
       CompletableFuture<HttpResponse<String>> reply =
-          client.sendAsync(get(api.uri("/orders")), HttpResponse.BodyHandlers.ofString());
+          client.sendAsync(HttpRequest.newBuilder(api.uri("/orders")).build(), BodyHandlers.ofString());
       String head = api.requestHead().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(head).contains("Authorization: " + currentAuthorization());
+      assertThat(head).contains("Authorization: Bearer " + server().currentToken().orElseThrow());
 
       reply.cancel(true);
 
@@ -113,38 +122,17 @@ class CtcBearerHttpClientSendAsyncTest extends BearerHttpClientBehaviour {
     }
   }
 
-  /** Passes on the non-blocking methods; a blocking call from sendAsync fails the test. */
-  private static final class NonBlockingOnly implements TokenProvider {
-    private final TokenProvider tokens;
+  private TokenManager manager() {
+    return TokenManager.builder().endpoint(server().endpoint()).clientId(server().clientId())
+        .clientSecret(server().clientSecret()).transport(createTransport()).build();
+  }
 
-    NonBlockingOnly(TokenProvider tokens) {
-      this.tokens = tokens;
-    }
+  private String fakeHost() {
+    return server().endpoint().getAuthority();
+  }
 
-    @Override
-    public AccessToken token() {
-      throw new AssertionError("sendAsync called the blocking token()");
-    }
-
-    @Override
-    public CompletionStage<AccessToken> tokenAsync() {
-      return tokens.tokenAsync();
-    }
-
-    @Override
-    public AccessToken renewAfterRejection(AccessToken rejected) {
-      throw new AssertionError("sendAsync called the blocking renewAfterRejection()");
-    }
-
-    @Override
-    public CompletionStage<AccessToken> renewAfterRejectionAsync(AccessToken rejected) {
-      return tokens.renewAfterRejectionAsync(rejected);
-    }
-
-    @Override
-    public void close() {
-      // the test closes the manager itself
-    }
+  private HttpRequest get() {
+    return HttpRequest.newBuilder(server().protectedUri()).build();
   }
 
   /** A provider whose token arrives only when the test says: token() blocks until then, tokenAsync() does not. */

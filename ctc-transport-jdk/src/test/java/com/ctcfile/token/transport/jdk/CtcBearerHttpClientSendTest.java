@@ -1,20 +1,34 @@
 package com.ctcfile.token.transport.jdk;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.port.Transport;
+import com.ctcfile.token.testkit.BearerIntegrationContractTest;
+import java.net.http.HttpResponse.BodyHandlers;
 
-/** {@link CtcBearerHttpClient} through the blocking {@code send}. */
-class CtcBearerHttpClientSendTest extends BearerHttpClientBehaviour {
+/**
+ * {@link CtcBearerHttpClient} through the blocking {@code send} passes the testkit's bearer
+ * contract. {@code send} blocks its caller anyway, so it may call the provider's blocking methods;
+ * the client refuses a wrapped client that follows redirects, so redirects reach the caller.
+ */
+class CtcBearerHttpClientSendTest extends BearerIntegrationContractTest {
 
   @Override
-  protected Reply send(CtcBearerHttpClient client, HttpRequest request) throws Exception {
-    return send(client, request, HttpResponse.BodyHandlers.ofString());
+  protected Client open(TokenProvider tokens, Setup setup) {
+    return BearerContractClient.open(tokens, setup, (http, request) -> http.send(request, BodyHandlers.ofString()));
   }
 
   @Override
-  protected Reply send(CtcBearerHttpClient client, HttpRequest request, HttpResponse.BodyHandler<String> handler)
-      throws Exception {
-    HttpResponse<String> response = client.send(request, handler);
-    return new Reply(response.statusCode(), response.body());
+  protected Transport createTransport() {
+    return JdkHttpClientTransport.create();
+  }
+
+  @Override
+  protected boolean mayBlock() {
+    return true;
+  }
+
+  @Override
+  protected boolean followsRedirects() {
+    return false;
   }
 }

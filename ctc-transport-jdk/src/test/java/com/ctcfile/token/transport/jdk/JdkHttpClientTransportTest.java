@@ -104,7 +104,7 @@ class JdkHttpClientTransportTest extends TransportContractTest {
           .host(server().endpoint().getAuthority()).build(HttpClient.newHttpClient());
 
       try (JdkHttpClientTransport transport = JdkHttpClientTransport.create(bearer)) {
-        assertThat(send(transport, request(tokenRequestUri())).statusCode()).isEqualTo(200);
+        assertThat(sendAndAwait(transport, request(tokenRequestUri())).statusCode()).isEqualTo(200);
       }
       assertThat(server().lastTokenRequestHeader("Authorization")).isEmpty();
       assertThat(server().fetches()).as("no token fetched for the token request itself").isEqualTo(1);
@@ -120,7 +120,7 @@ class JdkHttpClientTransportTest extends TransportContractTest {
     JdkHttpClientTransport transport = JdkHttpClientTransport.create();
     String prefix = transport.threadNamePrefix();
     assertThat(prefix).startsWith("ctc-token-jdk-");
-    send(transport, request(tokenRequestUri()));
+    sendAndAwait(transport, request(tokenRequestUri()));
     assertThat(threadsNamed(prefix)).as("threads of the running client").isNotEmpty();
     Set<String> selector = threadsNamed("HttpClient-");
     selector.removeAll(selectorsBefore);
@@ -273,25 +273,6 @@ class JdkHttpClientTransportTest extends TransportContractTest {
 
   private static TransportRequest request(URI uri) {
     return new TransportRequest(uri, Duration.ofSeconds(10), TransportRequest.DEFAULT_MAX_BODY_BYTES);
-  }
-
-  private static TransportResponse send(Transport transport, TransportRequest request) throws Exception {
-    return transport.send(request).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private static Throwable failureOf(Transport transport, TransportRequest request) {
-    return failureOf(transport.send(request).toCompletableFuture());
-  }
-
-  private static Throwable failureOf(CompletableFuture<TransportResponse> reply) {
-    try {
-      TransportResponse response = reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      throw new AssertionError("expected a failure, got " + response);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("the stage did not fail in time", e);
-    }
   }
 
   private static void fillAcceptQueue(ServerSocket server, List<Socket> queued) throws Exception {

@@ -4,7 +4,7 @@ import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.BearerFailures;
-import com.ctcfile.token.core.BearerHosts;
+import com.ctcfile.token.core.BearerTargets;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -51,13 +51,11 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
   private static final String REPLAYED = "com.ctcfile.token.transport.vertx.replayed";
 
   private final TokenProvider provider;
-  private final BearerHosts hosts;
-  private final boolean allowInsecureHttp;
+  private final BearerTargets targets;
 
-  BearerInterceptor(TokenProvider provider, BearerHosts hosts, boolean allowInsecureHttp) {
+  BearerInterceptor(TokenProvider provider, BearerTargets targets) {
     this.provider = provider;
-    this.hosts = hosts;
-    this.allowInsecureHttp = allowInsecureHttp;
+    this.targets = targets;
   }
 
   @Override
@@ -99,16 +97,16 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
       context.next(); // the caller's own Authorization: not ours to judge or replace
       return;
     }
-    boolean ssl = Boolean.TRUE.equals(options.isSsl());
-    String host = options.getHost();
-    if (!hosts.matches(ssl ? "https" : "http", host, options.getPort() == null ? -1 : options.getPort())) {
-      context.next();
+    boolean authorize;
+    try {
+      authorize = targets.authorizes(Boolean.TRUE.equals(options.isSsl()) ? "https" : "http", options.getHost(),
+          options.getPort() == null ? -1 : options.getPort());
+    } catch (CtcTokenException plainHttp) {
+      context.fail(plainHttp);
       return;
     }
-    if (!BearerHosts.mayCarryToken(ssl ? "https" : "http", host, allowInsecureHttp)) {
-      String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
-          + (options.getPort() == null ? "" : ":" + options.getPort());
-      context.fail(BearerFailures.plainHttpRefused("http://" + authority, "allowInsecureHttp(true)"));
+    if (!authorize) {
+      context.next();
       return;
     }
     whenDone(stage(provider::tokenAsync), Vertx.currentContext(), (token, failure) -> {
@@ -219,7 +217,7 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
 
   @Override
   public String toString() {
-    return "BearerInterceptor{hosts=" + hosts + (allowInsecureHttp ? ", insecure http allowed" : "") + "}";
+    return "BearerInterceptor{" + targets + "}";
   }
 
   /** The body and content type a request was sent with; a piped stream cannot be sent twice. */

@@ -2,6 +2,7 @@ package com.ctcfile.token.transport.vertx;
 
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.BearerHosts;
+import com.ctcfile.token.core.BearerTargets;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,13 +72,11 @@ import java.util.Objects;
 public final class CtcBearerAuth {
 
   private final BearerInterceptor interceptor;
-  private final BearerHosts hosts;
-  private final boolean allowInsecureHttp;
+  private final BearerTargets targets;
 
-  private CtcBearerAuth(Builder builder) {
-    this.hosts = BearerHosts.of(builder.hosts);
-    this.allowInsecureHttp = builder.allowInsecureHttp;
-    this.interceptor = new BearerInterceptor(builder.provider, hosts, allowInsecureHttp);
+  private CtcBearerAuth(TokenProvider provider, BearerTargets targets) {
+    this.targets = targets;
+    this.interceptor = new BearerInterceptor(provider, targets);
   }
 
   /**
@@ -109,7 +108,7 @@ public final class CtcBearerAuth {
 
   @Override
   public String toString() {
-    return "CtcBearerAuth{hosts=" + hosts + (allowInsecureHttp ? ", insecure http allowed" : "") + "}";
+    return "CtcBearerAuth{" + targets + "}";
   }
 
   /**
@@ -152,10 +151,7 @@ public final class CtcBearerAuth {
      * @throws IllegalStateException if no host was added
      */
     public CtcBearerAuth build() {
-      if (hosts.isEmpty()) {
-        throw new IllegalStateException("add at least one host(...) that gets the token");
-      }
-      return new CtcBearerAuth(this);
+      return new CtcBearerAuth(provider, BearerTargets.of(hosts, allowInsecureHttp));
     }
   }
 }

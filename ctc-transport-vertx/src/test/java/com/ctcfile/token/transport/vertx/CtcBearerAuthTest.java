@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.testkit.FakeCtcServer;
+import com.ctcfile.token.testkit.WatchedProvider;
 import com.ctcfile.token.transport.vertx.RecordingServer.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -51,7 +52,7 @@ class CtcBearerAuthTest {
 
   private FakeCtcServer server;
   private TokenManager manager;
-  private RecordingProvider tokens;
+  private WatchedProvider tokens;
   private WebClient api;
   private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
@@ -73,7 +74,7 @@ class CtcBearerAuthTest {
         .clientId(server.clientId()).clientSecret(server.clientSecret())
         .transport(VertxTransport.create(vertx))
         .build();
-    tokens = new RecordingProvider(manager);
+    tokens = WatchedProvider.allowingBlocking(manager);
   }
 
   @AfterEach

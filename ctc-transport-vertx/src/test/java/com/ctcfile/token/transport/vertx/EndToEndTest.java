@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.testkit.FakeCtcServer;
+import com.ctcfile.token.testkit.WatchedProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,7 +36,7 @@ class EndToEndTest {
 
   private FakeCtcServer server;
   private TokenManager manager;
-  private RecordingProvider tokens;
+  private WatchedProvider tokens;
   private WebClient api;
   private String url;
 
@@ -57,7 +58,7 @@ class EndToEndTest {
         .clientId(server.clientId()).clientSecret(server.clientSecret())
         .transport(VertxTransport.create(vertx))
         .build();
-    tokens = new RecordingProvider(manager);
+    tokens = WatchedProvider.allowingBlocking(manager);
     api = CtcBearerAuth.builder(tokens).host("127.0.0.1:" + server.port()).build().install(WebClient.create(vertx));
     url = server.protectedUri().toString();
   }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.testkit.FakeCtcServer;
+import com.ctcfile.token.testkit.WatchedProvider;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -68,7 +69,7 @@ class EventLoopTest {
   private FakeCtcServer server;
   private SlowStore store;
   private TokenManager manager;
-  private RecordingProvider tokens;
+  private WatchedProvider tokens;
 
   @BeforeAll
   static void warmUpNetty() {
@@ -98,7 +99,7 @@ class EventLoopTest {
         .transport(VertxTransport.create(vertx))
         .store(store)
         .build();
-    tokens = new RecordingProvider(manager);
+    tokens = WatchedProvider.allowingBlocking(manager);
   }
 
   @AfterEach
@@ -143,9 +144,9 @@ class EventLoopTest {
     assertThat(warnings).as("blocked-thread warnings").isEmpty();
 
     assertThat(tokens.count("token") + tokens.count("renewAfterRejection")).as("blocking provider calls").isZero();
-    assertThat(tokens.calls()).extracting(RecordingProvider.Call::method)
+    assertThat(tokens.calls()).extracting(WatchedProvider.Call::method)
         .contains("tokenAsync", "renewAfterRejectionAsync");
-    assertThat(tokens.calls()).extracting(RecordingProvider.Call::thread)
+    assertThat(tokens.calls()).extracting(WatchedProvider.Call::thread)
         .allSatisfy(thread -> assertThat(thread).startsWith("vert.x-eventloop-thread-"));
 
     assertThat(store.calls()).extracting(SlowStore.Call::method).contains("read", "tryLease", "publish");
