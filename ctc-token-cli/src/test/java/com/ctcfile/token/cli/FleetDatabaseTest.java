@@ -1,7 +1,7 @@
 package com.ctcfile.token.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.ctcfile.token.testkit.FakeCtcServer;
 import java.nio.file.Path;
@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code token} and {@code status} on the databases a fleet really uses, through the drivers the
  * command bundles: PostgreSQL and MariaDB, when {@code CTC_TEST_POSTGRES_URL} /
  * {@code CTC_TEST_MARIADB_URL} (or the system properties {@code ctc.test.postgres.url} /
- * {@code ctc.test.mariadb.url}) name them, as CI sets them.
+ * {@code ctc.test.mariadb.url}) name them, as CI sets them. Without a URL each case is skipped,
+ * except when {@code CI=true}: then it fails, as the other database tests do.
  */
 class FleetDatabaseTest {
 
@@ -47,8 +49,7 @@ class FleetDatabaseTest {
   @ParameterizedTest
   @ValueSource(strings = {"CTC_TEST_POSTGRES_URL", "CTC_TEST_MARIADB_URL"})
   void twoCallsOnTheFleetsDatabaseFetchOnce(String variable) {
-    url = System.getProperty(variable.toLowerCase(Locale.ROOT).replace('_', '.'), System.getenv(variable));
-    assumeTrue(url != null && !url.isBlank(), variable + " is not set");
+    url = databaseUrl(variable);
     Cli cli = new Cli(home).env("CTC_CLIENT_SECRET", server.clientSecret());
     String[] token = {"token", "--endpoint", server.endpoint().toString(), "--client-id", server.clientId(),
         "--jdbc-url", url, "--table", table, "--create-table"};
@@ -64,5 +65,16 @@ class FleetDatabaseTest {
     assertThat(status.status()).as(status.toString()).isZero();
     assertThat(status.out()).contains("version     1").contains("table " + table)
         .doesNotContain(server.currentToken().orElseThrow());
+  }
+
+  private static String databaseUrl(String variable) {
+    String url = System.getProperty(variable.toLowerCase(Locale.ROOT).replace('_', '.'), System.getenv(variable));
+    if (url == null || url.isBlank()) {
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(variable + " is not set but CI=true: the command must be tested on this database in CI");
+      }
+      Assumptions.abort(variable + " is not set; skipping (set it, or CI=true makes this a failure)");
+    }
+    return url;
   }
 }

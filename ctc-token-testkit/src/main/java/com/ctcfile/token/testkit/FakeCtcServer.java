@@ -1,30 +1,21 @@
 package com.ctcfile.token.testkit;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,8 +27,9 @@ import java.util.function.LongSupplier;
  * (at once by default, or after a {@linkplain Builder#gracePeriod grace period}), and tokens expire
  * after their {@linkplain Builder#tokenLifetime lifetime}. So a test can show that a client fetches
  * once per lifetime, shares its token, and heals a 401 caused by someone else's fetch. A queue of
- * {@link Fault}s replaces the next token replies with errors, malformed replies, delays, dropped
- * connections, oversized or stalled bodies.
+ * {@link Fault}s replaces the next token replies with errors, malformed replies, delays and late
+ * issues, dropped connections, oversized or stalled bodies; {@link #enqueueLifetimes} gives the
+ * next fetches lifetimes of their own.
  *
  * <pre>{@code
  * try (FakeCtcServer server = FakeCtcServer.builder().tokenLifetime(Duration.ofSeconds(3)).build().start();
@@ -81,52 +73,15 @@ public final class FakeCtcServer implements AutoCloseable {
   /** The errcode of the protected endpoint's 401 reply. */
   public static final String ERRCODE_INVALID_TOKEN = "40001";
 
-  static final String TOKEN_PATH = "/oauth/accesstoken";
-  static final String API_PATH = "/api/";
-  static final String PROTECTED_PATH = "/api/protected";
   static final int THREADS = 64;
-
-  private static final int SLICE = 16 * 1024;
-  private static final byte[] OK = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] INVALID_TOKEN = ("{\"errcode\":\"" + ERRCODE_INVALID_TOKEN
-      + "\",\"errmsg\":\"invalid access_token\"}").getBytes(StandardCharsets.UTF_8);
-  private static final byte[] INVALID_CREDENTIALS = ReplyBodies.error(
-      JsonText.quote(ERRCODE_INVALID_CREDENTIALS), "invalid clientId or clientSecret").getBytes(StandardCharsets.UTF_8);
-  private static final byte[] MALFORMED_QUERY = ReplyBodies.error(
-      JsonText.quote("40000"), "malformed query string").getBytes(StandardCharsets.UTF_8);
-  // the head of a stalled reply: enough to show the body has begun, far from its end
-  private static final int STALL_HEAD = 16;
-
-  /** What the server saw of the last token request. */
-  static final class SeenRequest {
-    final String method;
-    final String rawTarget;
-    final Map<String, String> params;
-    final Map<String, List<String>> headers;
-
-    SeenRequest(String method, String rawTarget, Map<String, String> params, Map<String, List<String>> headers) {
-      this.method = method;
-      this.rawTarget = rawTarget;
-      this.params = params;
-      this.headers = headers;
-    }
-  }
-
-  private static final SeenRequest NONE = new SeenRequest("", "", Map.of(), Map.of());
 
   private final String clientId;
   private final String clientSecret;
   private final Duration tokenLifetime;
+  // the token endpoint and the protected API share the ledger; this class is their lifecycle and facade
   private final TokenLedger ledger;
-  private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger fetches = new AtomicInteger();
-  private final AtomicInteger tokenRequests = new AtomicInteger();
-  private final AtomicInteger tokenRequestsFinished = new AtomicInteger();
-  private final AtomicInteger accepted = new AtomicInteger();
-  private final AtomicInteger rejected = new AtomicInteger();
-  private final AtomicLong lastReplyBytes = new AtomicLong();
-  private volatile SeenRequest lastTokenRequest = NONE;
-  private volatile boolean rejectEveryToken;
+  private final TokenEndpoint tokenEndpoint;
+  private final ProtectedApi api;
 
   private final Object lifecycle = new Object();
   private HttpServer server;
@@ -139,6 +94,8 @@ public final class FakeCtcServer implements AutoCloseable {
     this.clientSecret = builder.clientSecret;
     this.tokenLifetime = builder.tokenLifetime;
     this.ledger = new TokenLedger(builder.tokenLifetime, builder.gracePeriod, builder.tokenLength, builder.nanoClock);
+    this.tokenEndpoint = new TokenEndpoint(clientId, clientSecret, tokenLifetime, ledger);
+    this.api = new ProtectedApi(ledger);
   }
 
   /** A builder with the defaults: credentials {@code fake-client-id}/{@code fake-client-secret}, 3600 s tokens of 790 characters, no grace period. */
@@ -182,8 +139,8 @@ public final class FakeCtcServer implements AutoCloseable {
           });
       pool.allowCoreThreadTimeOut(true);
       http.setExecutor(pool);
-      http.createContext(TOKEN_PATH, this::handleTokenRequest);
-      http.createContext(API_PATH, this::handleApiRequest);
+      http.createContext(TokenEndpoint.PATH, tokenEndpoint::handle);
+      http.createContext(ProtectedApi.PATH, api::handle);
       http.start();
       this.server = http;
       this.executor = pool;
@@ -199,12 +156,12 @@ public final class FakeCtcServer implements AutoCloseable {
 
   /** The token endpoint, {@link #endpoint()} + {@code /oauth/accesstoken}, without a query. */
   public URI tokenUri() {
-    return URI.create(endpoint() + TOKEN_PATH);
+    return URI.create(endpoint() + TokenEndpoint.PATH);
   }
 
   /** A protected API resource, {@link #endpoint()} + {@code /api/protected}. */
   public URI protectedUri() {
-    return URI.create(endpoint() + PROTECTED_PATH);
+    return URI.create(endpoint() + ProtectedApi.PATH + "protected");
   }
 
   /**
@@ -233,27 +190,47 @@ public final class FakeCtcServer implements AutoCloseable {
    * once each, first in, first out. Requests to the protected endpoint are not affected.
    */
   public void enqueue(Fault fault) {
-    faults.add(Objects.requireNonNull(fault, "fault"));
+    tokenEndpoint.enqueue(fault);
+  }
+
+  /**
+   * The next fetches issue tokens of these lifetimes, one each, in order, and their replies say so
+   * in {@code expires_in} (whole seconds, rounded up; the server enforces the exact duration); once
+   * they are used up, fetches issue tokens of the {@linkplain Builder#tokenLifetime configured
+   * lifetime} again. For tests of lifetimes that change between fetches, e.g. 3 s, then 1.5 s, then
+   * 4 s. A fetch is any token reply that issues a token: a normal one, {@link Fault#delay},
+   * {@link Fault#lateIssue}, {@link Fault#stallBody}, or {@link Fault#successWith} with a token
+   * (whose {@code expires_in} override, if any, is what the reply says). Tokens issued
+   * {@linkplain #issueTokenOutOfBand() out of band} take the configured lifetime and none of these.
+   *
+   * @throws IllegalArgumentException if a lifetime is zero or negative
+   */
+  public void enqueueLifetimes(Duration... lifetimes) {
+    List<Duration> checked = new ArrayList<>(lifetimes.length);
+    for (Duration lifetime : lifetimes) {
+      checked.add(Builder.requirePositive(lifetime, "lifetime"));
+    }
+    tokenEndpoint.enqueueLifetimes(checked);
   }
 
   /** Tokens issued by token replies (not by {@link #issueTokenOutOfBand()}). */
   public int fetches() {
-    return fetches.get();
+    return tokenEndpoint.fetches();
   }
 
   /** Requests that reached the token endpoint, whatever their outcome. */
   public int tokenRequests() {
-    return tokenRequests.get();
+    return tokenEndpoint.tokenRequests();
   }
 
   /** Requests the protected endpoint answered with 200. */
   public int accepted() {
-    return accepted.get();
+    return api.accepted();
   }
 
   /** Requests the protected endpoint answered with 401. */
   public int rejected() {
-    return rejected.get();
+    return api.rejected();
   }
 
   /** The token the protected endpoint accepts now; empty if none was issued yet or it has expired. */
@@ -277,18 +254,18 @@ public final class FakeCtcServer implements AutoCloseable {
    * that keeps rejecting, for tests of rate-limited renewal.
    */
   public void rejectEveryToken(boolean on) {
-    this.rejectEveryToken = on;
+    api.rejectEveryToken(on);
   }
 
   /** The decoded query parameters of the last token request; empty before the first or if its query was malformed. */
   public Map<String, String> lastTokenRequestParams() {
-    return lastTokenRequest.params;
+    return tokenEndpoint.lastTokenRequest().params;
   }
 
   /** The first value of the named header (any case) of the last token request; empty if it had none. */
   public Optional<String> lastTokenRequestHeader(String name) {
     Objects.requireNonNull(name, "name");
-    for (Map.Entry<String, List<String>> header : lastTokenRequest.headers.entrySet()) {
+    for (Map.Entry<String, List<String>> header : tokenEndpoint.lastTokenRequest().headers.entrySet()) {
       if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
         return Optional.of(header.getValue().get(0));
       }
@@ -301,22 +278,22 @@ public final class FakeCtcServer implements AutoCloseable {
    * written). After a {@link Fault#hugeBody(int)} it shows how much a client read before it went away.
    */
   public long lastReplyBytesWritten() {
-    return lastReplyBytes.get();
+    return tokenEndpoint.lastReplyBytesWritten();
   }
 
   /** The method of the last token request; empty before the first. */
   String lastTokenRequestMethod() {
-    return lastTokenRequest.method;
+    return tokenEndpoint.lastTokenRequest().method;
   }
 
   /** Path and query of the last token request exactly as received, still percent-encoded. */
   String lastTokenRequestRawTarget() {
-    return lastTokenRequest.rawTarget;
+    return tokenEndpoint.lastTokenRequest().rawTarget;
   }
 
   /** Token requests whose handling is over: reply written, or the connection gone. */
   int tokenRequestsFinished() {
-    return tokenRequestsFinished.get();
+    return tokenEndpoint.tokenRequestsFinished();
   }
 
   /**
@@ -351,248 +328,8 @@ public final class FakeCtcServer implements AutoCloseable {
   public String toString() {
     int bound = port;
     return "FakeCtcServer{" + (bound == 0 ? "not started" : "http://127.0.0.1:" + bound)
-        + ", lifetime=" + tokenLifetime + ", fetches=" + fetches + ", tokenRequests=" + tokenRequests
-        + ", accepted=" + accepted + ", rejected=" + rejected + "}";
-  }
-
-  // ---- token endpoint
-
-  private void handleTokenRequest(HttpExchange exchange) throws IOException {
-    try {
-      URI target = exchange.getRequestURI();
-      if (!TOKEN_PATH.equals(target.getRawPath())) {
-        discardBody(exchange);
-        exchange.sendResponseHeaders(404, -1);
-        return;
-      }
-      Map<String, String> params = decodeQuery(target.getRawQuery());
-      lastTokenRequest = new SeenRequest(exchange.getRequestMethod(),
-          target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()),
-          params == null ? Map.of() : params, copy(exchange.getRequestHeaders()));
-      lastReplyBytes.set(0);
-      tokenRequests.incrementAndGet();
-      try {
-        discardBody(exchange);
-        Fault fault = faults.poll();
-        if (fault == null) {
-          serveToken(exchange, params);
-        } else {
-          serveFault(exchange, params, fault);
-        }
-      } finally {
-        tokenRequestsFinished.incrementAndGet();
-      }
-    } catch (IOException clientGone) {
-      // the client went away mid-reply; that is the client's business, and what some faults provoke
-    } catch (InterruptedException closing) {
-      Thread.currentThread().interrupt();
-    } finally {
-      exchange.close();
-    }
-  }
-
-  private void serveToken(HttpExchange exchange, Map<String, String> params) throws IOException {
-    if (!"GET".equals(exchange.getRequestMethod())) {
-      exchange.getResponseHeaders().set("Allow", "GET");
-      exchange.sendResponseHeaders(405, -1);
-      return;
-    }
-    if (params == null) {
-      sendToken(exchange, 400, Fault.JSON, MALFORMED_QUERY, List.of());
-      return;
-    }
-    if (!clientId.equals(params.get("clientId")) || !clientSecret.equals(params.get("clientSecret"))) {
-      sendToken(exchange, 200, Fault.JSON, INVALID_CREDENTIALS, List.of());
-      return;
-    }
-    sendToken(exchange, 200, Fault.JSON, successBody(issue(ledger.issueNew())), List.of());
-  }
-
-  private void serveFault(HttpExchange exchange, Map<String, String> params, Fault fault)
-      throws IOException, InterruptedException {
-    switch (fault.kind()) {
-      case REPLY:
-        sendToken(exchange, fault.status(), fault.contentType(), fault.body(), fault.headers());
-        break;
-      case SUCCESS_WITH:
-        serveSuccessWith(exchange, fault);
-        break;
-      case DELAY:
-        Thread.sleep(fault.duration().toMillis(), fault.duration().toNanosPart() % 1_000_000);
-        serveToken(exchange, params);
-        break;
-      case HOLD:
-        fault.release().await();
-        serveToken(exchange, params);
-        break;
-      case DROP_CONNECTION:
-        // closing before any header is written makes the JDK server drop the connection itself
-        exchange.close();
-        break;
-      case HUGE_BODY:
-        serveHugeBody(exchange, fault.bytes());
-        break;
-      case STALL_BODY:
-        serveStalled(exchange, fault.duration());
-        break;
-      default:
-        throw new IllegalStateException("unknown fault " + fault);
-    }
-  }
-
-  private void serveSuccessWith(HttpExchange exchange, Fault fault) throws IOException {
-    String generated = ledger.newValue();
-    LinkedHashMap<String, String> fields = ReplyBodies.merge(
-        ReplyBodies.successFields(generated, expiresInSeconds()), fault.overrides());
-    String raw = fields.get("access_token");
-    Optional<String> token = raw == null ? Optional.empty() : JsonText.stringValue(raw);
-    if (token.isPresent() && !token.get().isEmpty()) {
-      ledger.install(token.get());
-      issue(token.get());
-    }
-    sendToken(exchange, 200, Fault.JSON, ReplyBodies.object(fields).getBytes(StandardCharsets.UTF_8), fault.headers());
-  }
-
-  private void serveHugeBody(HttpExchange exchange, long bytes) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", Fault.JSON);
-    exchange.sendResponseHeaders(200, bytes == 0 ? -1 : 0);
-    if (bytes == 0) {
-      return;
-    }
-    byte[] slice = new byte[SLICE];
-    Arrays.fill(slice, (byte) 'x');
-    byte[] head = slice.clone();
-    byte[] prefix = "{\"padding\":\"".getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(prefix, 0, head, 0, prefix.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      long left = bytes;
-      boolean first = true;
-      while (left > 0) {
-        int n = (int) Math.min(SLICE, left);
-        out.write(first ? head : slice, 0, n);
-        first = false;
-        left -= n;
-        lastReplyBytes.addAndGet(n);
-      }
-    }
-  }
-
-  private void serveStalled(HttpExchange exchange, Duration stall) throws IOException, InterruptedException {
-    byte[] body = successBody(issue(ledger.issueNew()));
-    exchange.getResponseHeaders().set("Content-Type", Fault.JSON);
-    exchange.sendResponseHeaders(200, body.length);
-    OutputStream out = exchange.getResponseBody();
-    // counted before the bytes can reach the client, so a client that has them sees the count
-    lastReplyBytes.set(STALL_HEAD);
-    out.write(body, 0, STALL_HEAD);
-    out.flush();
-    Thread.sleep(stall.toMillis(), stall.toNanosPart() % 1_000_000);
-    lastReplyBytes.set(body.length);
-    out.write(body, STALL_HEAD, body.length - STALL_HEAD);
-    out.close();
-  }
-
-  private String issue(String token) {
-    fetches.incrementAndGet();
-    return token;
-  }
-
-  private byte[] successBody(String token) {
-    return ReplyBodies.object(ReplyBodies.successFields(token, expiresInSeconds())).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private long expiresInSeconds() {
-    return tokenLifetime.getSeconds() + (tokenLifetime.getNano() > 0 ? 1 : 0);
-  }
-
-  private void sendToken(HttpExchange exchange, int status, String contentType, byte[] body, List<String[]> headers)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Vary", "Accept");
-    for (String[] header : headers) {
-      exchange.getResponseHeaders().add(header[0], header[1]);
-    }
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length == 0) {
-      return;
-    }
-    try (OutputStream out = exchange.getResponseBody()) {
-      for (int offset = 0; offset < body.length; offset += SLICE) {
-        int n = Math.min(SLICE, body.length - offset);
-        // counted first: with a Content-Length the client may have the whole body before write() returns
-        lastReplyBytes.addAndGet(n);
-        out.write(body, offset, n);
-      }
-    }
-  }
-
-  /** The parameters of a raw query, or null if it is not valid percent-encoding. */
-  static Map<String, String> decodeQuery(String rawQuery) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return Collections.unmodifiableMap(params);
-    }
-    try {
-      for (String pair : rawQuery.split("&")) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        params.putIfAbsent(name, value);
-      }
-    } catch (IllegalArgumentException malformed) {
-      return null;
-    }
-    return Collections.unmodifiableMap(params);
-  }
-
-  private static Map<String, List<String>> copy(Map<String, List<String>> headers) {
-    Map<String, List<String>> copy = new LinkedHashMap<>();
-    headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-    return Collections.unmodifiableMap(copy);
-  }
-
-  // ---- protected endpoint
-
-  private void handleApiRequest(HttpExchange exchange) throws IOException {
-    try {
-      discardBody(exchange);
-      boolean valid = !rejectEveryToken && bearerToken(exchange).map(ledger::accepts).orElse(false);
-      (valid ? accepted : rejected).incrementAndGet();
-      exchange.getResponseHeaders().set("Content-Type", Fault.JSON);
-      if (!valid) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      }
-      byte[] body = valid ? OK : INVALID_TOKEN;
-      boolean head = "HEAD".equals(exchange.getRequestMethod());
-      exchange.sendResponseHeaders(valid ? 200 : 401, head ? -1 : body.length);
-      if (!head) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-    } catch (IOException clientGone) {
-      // nothing to tell a client that has left
-    } finally {
-      exchange.close();
-    }
-  }
-
-  private static Optional<String> bearerToken(HttpExchange exchange) {
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    if (authorization == null || authorization.length() < 7
-        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Optional.empty();
-    }
-    return Optional.of(authorization.substring(7).trim());
-  }
-
-  private static void discardBody(HttpExchange exchange) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      in.transferTo(OutputStream.nullOutputStream());
-    }
+        + ", lifetime=" + tokenLifetime + ", fetches=" + fetches() + ", tokenRequests=" + tokenRequests()
+        + ", accepted=" + accepted() + ", rejected=" + rejected() + "}";
   }
 
   /**
@@ -627,11 +364,7 @@ public final class FakeCtcServer implements AutoCloseable {
      * seconds, rounded up, but the server enforces the exact duration, so 1500 ms is a valid choice.
      */
     public Builder tokenLifetime(Duration tokenLifetime) {
-      Objects.requireNonNull(tokenLifetime, "tokenLifetime");
-      if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
-        throw new IllegalArgumentException("tokenLifetime must be positive: " + tokenLifetime);
-      }
-      this.tokenLifetime = tokenLifetime;
+      this.tokenLifetime = requirePositive(tokenLifetime, "tokenLifetime");
       return this;
     }
 
@@ -670,6 +403,14 @@ public final class FakeCtcServer implements AutoCloseable {
     /** A server with this configuration, not started yet: call {@link FakeCtcServer#start()}. */
     public FakeCtcServer build() {
       return new FakeCtcServer(this);
+    }
+
+    static Duration requirePositive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return value;
     }
 
     private static String requireText(String value, String name) {

@@ -14,9 +14,17 @@ import java.util.concurrent.CountDownLatch;
  * with {@link FakeCtcServer#enqueue(Fault)}; each is used once, first in, first out.
  *
  * <p>Immutable and thread-safe; one instance may be enqueued any number of times. Faults ignore
- * the request's credentials, except {@link #delay(Duration)}, which serves the normal reply
- * (credentials checked) after waiting. A fault issues a token only where its description says so
- * ({@link #delay}, {@link #stallBody}, and {@link #successWith} when its reply carries a token).
+ * the request's credentials, except {@link #delay(Duration)} and {@link #lateIssue(Duration)}, which
+ * serve the normal reply (credentials checked) after waiting. A fault issues a token only where its
+ * description says so ({@link #delay}, {@link #lateIssue}, {@link #stallBody}, and
+ * {@link #successWith} when its reply carries a token).
+ *
+ * <p><b>Late issues.</b> The server never watches a waiting request's connection: a fault that
+ * waits ({@link #delay}, {@link #lateIssue}, the testkit's own hold) issues its token when the wait
+ * ends and the reply is written, whether or not the client is still there. So a client that gave up
+ * (its timeout passed, or core cancelled the fetch) leaves behind a token it never saw, which
+ * invalidates the one before it: what the real endpoint does to a fetch whose outcome is unknown.
+ * Only {@link FakeCtcServer#close()} ends a wait without issuing.
  *
  * <pre>{@code
  * server.enqueue(Fault.reply(503, "{\"message\":\"maintenance\"}"));
@@ -152,13 +160,30 @@ public final class Fault {
 
   /**
    * Waits {@code delay}, then serves the normal reply (credentials checked, token issued at the end
-   * of the wait). Use it to exceed a client's timeout.
+   * of the wait, even if the client has given up by then: see the class documentation). Use it to
+   * exceed a client's timeout.
    *
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public static Fault delay(Duration delay) {
     return new Fault(Kind.DELAY, 200, JSON, new byte[0], Map.of(), requireNotNegative(delay, "delay"), 0, null,
         List.of(), "delay(" + delay + ")");
+  }
+
+  /**
+   * A late issue, for fleet tests of fetches whose outcome is unknown: waits {@code delay}, then
+   * issues a token and writes the normal reply (credentials checked), whether or not the client is
+   * still waiting for it. Enqueue it with a {@code delay} past the client's fetch timeout: the
+   * client gives up and reports an unknown outcome, and {@code delay} after the request arrived the
+   * endpoint issues a token all the same, invalidating the current one;
+   * {@link FakeCtcServer#fetches()} counts it from then on. Acts as {@link #delay(Duration)} does;
+   * the name says what a test relies on.
+   *
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
+  public static Fault lateIssue(Duration delay) {
+    return new Fault(Kind.DELAY, 200, JSON, new byte[0], Map.of(), requireNotNegative(delay, "delay"), 0, null,
+        List.of(), "lateIssue(" + delay + ")");
   }
 
   /** Closes the connection without sending a single byte of reply. Issues no token. */
@@ -197,7 +222,8 @@ public final class Fault {
 
   /**
    * Holds the request until {@code release} reaches zero (or the server closes), then serves the
-   * normal reply; for tests that must know a request is in flight without relying on timing.
+   * normal reply, issuing its token even if the client has given up; for tests that must know a
+   * request is in flight without relying on timing.
    */
   static Fault hold(CountDownLatch release) {
     return new Fault(Kind.HOLD, 200, JSON, new byte[0], Map.of(), Duration.ZERO, 0,

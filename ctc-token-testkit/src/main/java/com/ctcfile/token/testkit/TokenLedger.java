@@ -17,15 +17,17 @@ final class TokenLedger {
   private static final char[] ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
 
-  /** A token and the moment it was issued, on the ledger's clock. */
+  /** A token, the moment it was issued, on the ledger's clock, and how long it lives. */
   private static final class Issued {
     final String value;
     final long issuedAt;
+    final long lifetimeNanos;
     long replacedAt;
 
-    Issued(String value, long issuedAt) {
+    Issued(String value, long issuedAt, long lifetimeNanos) {
       this.value = value;
       this.issuedAt = issuedAt;
+      this.lifetimeNanos = lifetimeNanos;
     }
   }
 
@@ -44,10 +46,15 @@ final class TokenLedger {
     this.nanoClock = nanoClock;
   }
 
-  /** Issues a freshly generated token, replacing the current one. */
+  /** Issues a freshly generated token of the default lifetime, replacing the current one. */
   synchronized String issueNew() {
+    return issueNew(Duration.ofNanos(lifetimeNanos));
+  }
+
+  /** Issues a freshly generated token of {@code lifetime}, replacing the current one. */
+  synchronized String issueNew(Duration lifetime) {
     String value = newValue();
-    install(value);
+    install(value, lifetime);
     return value;
   }
 
@@ -60,14 +67,14 @@ final class TokenLedger {
     return value;
   }
 
-  /** Makes {@code value} the current token, replacing the current one. */
-  synchronized void install(String value) {
+  /** Makes {@code value}, of {@code lifetime}, the current token, replacing the current one. */
+  synchronized void install(String value, Duration lifetime) {
     long now = nanoClock.getAsLong();
     if (current != null && graceNanos > 0) {
       current.replacedAt = now;
       replaced.addLast(current);
     }
-    current = new Issued(value, now);
+    current = new Issued(value, now, lifetime.toNanos());
     forgetPastGrace(now);
   }
 
@@ -92,7 +99,7 @@ final class TokenLedger {
   }
 
   private boolean isAlive(Issued token, long now) {
-    return now - token.issuedAt < lifetimeNanos;
+    return now - token.issuedAt < token.lifetimeNanos;
   }
 
   private void forgetPastGrace(long now) {

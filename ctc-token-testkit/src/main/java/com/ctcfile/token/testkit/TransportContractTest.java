@@ -2,12 +2,14 @@ package com.ctcfile.token.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.CtcApiException;
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProtocolException;
 import com.ctcfile.token.TokenTransportException;
+import com.ctcfile.token.core.BearerFailures;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
@@ -30,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -67,15 +68,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>What passes: {@code GET} of the URI exactly as given, with {@code Accept: application/json},
  * no redirects followed; every status returned as a response; the body returned byte for byte up to
  * {@link TransportRequest#maxBodyBytes()}, and past it a {@link TokenProtocolException} with the
- * connection dropped; {@link TokenTransportException} for refused and dropped connections and for an
- * exchange, connect to last byte, longer than {@link TransportRequest#timeout()}; a stage returned
- * at once, which supports {@link CompletionStage#toCompletableFuture()} (core relies on it); 20
+ * connection dropped; {@link TokenTransportException} for refused connections (outcome known) and
+ * dropped ones (outcome unknown), and for sends after {@link Transport#close()} (outcome known); a
+ * stage returned at once, which supports {@link CompletionStage#toCompletableFuture()} (core relies
+ * on it) and whose cancellation, as core's deadline cancels it, closes the exchange's connection; 20
  * concurrent sends; the client secret in no failure's message or cause chain; an idempotent
- * {@link Transport#close()}; and a {@link TokenManager} working end to end on the transport.
+ * {@link Transport#close()}; and a {@link TokenManager} working end to end on the transport, its
+ * fetch timeout bounding a late reply and a stalled body.
  *
  * <p>Each test gets a new server and a new transport, so the tests may run in parallel. The
- * timeout tests use {@link #shortTimeout()}; waits for stages are generous
- * ({@link #completionWait()}) and never timing assertions.
+ * timeout tests use {@link #shortTimeout()} as the manager's fetch timeout; waits for stages are
+ * generous ({@link #completionWait()}) and never timing assertions.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class TransportContractTest {
@@ -100,7 +103,7 @@ public abstract class TransportContractTest {
    */
   protected abstract Transport createTransport();
 
-  /** The request timeout of the timeout tests: short, so the suite runs in seconds. Default 400 ms. */
+  /** The fetch timeout of the timeout tests: short, so the suite runs in seconds. Default 400 ms. */
   protected Duration shortTimeout() {
     return Duration.ofMillis(400);
   }
@@ -282,40 +285,19 @@ public abstract class TransportContractTest {
   // ---- failures
 
   @Test
-  @DisplayName("reports a refused connection as TokenTransportException")
+  @DisplayName("reports a refused connection as TokenTransportException whose outcome is known")
   void reportsARefusedConnection() {
     URI dead = TokenRequestUri.of(URI.create("http://127.0.0.1:" + deadPort()), CLIENT_ID, CLIENT_SECRET);
 
     Throwable failure = failureOf(request(dead));
 
-    assertThat(failure).isInstanceOf(TokenTransportException.class);
+    assertThat(failure).isInstanceOfSatisfying(TokenTransportException.class, e -> assertThat(e.outcomeUnknown())
+        .as("outcomeUnknown() of a connection that was never made: use TransportRequest.failure").isFalse());
     assertNoSecretIn(failure);
   }
 
   @Test
-  @DisplayName("reports a reply later than the timeout as TokenTransportException")
-  void reportsALateReply() {
-    server.enqueue(Fault.delay(LONG_FAULT));
-
-    Throwable failure = failureOf(request(tokenRequestUri(), shortTimeout(), TransportRequest.DEFAULT_MAX_BODY_BYTES));
-
-    assertThat(failure).isInstanceOf(TokenTransportException.class);
-    assertNoSecretIn(failure);
-  }
-
-  @Test
-  @DisplayName("bounds the whole exchange: a body stalled past the timeout is a TokenTransportException")
-  void reportsAStalledBody() {
-    server.enqueue(Fault.stallBody(LONG_FAULT));
-
-    Throwable failure = failureOf(request(tokenRequestUri(), shortTimeout(), TransportRequest.DEFAULT_MAX_BODY_BYTES));
-
-    assertThat(failure).isInstanceOf(TokenTransportException.class);
-    assertNoSecretIn(failure);
-  }
-
-  @Test
-  @DisplayName("reports a connection dropped without a reply as TokenTransportException")
+  @DisplayName("reports a connection dropped without a reply as TokenTransportException whose outcome is unknown")
   void reportsADroppedConnection() {
     // HTTP lets a client retry an idempotent GET on a dropped connection; the drop must still be reported
     server.enqueue(Fault.dropConnection());
@@ -324,8 +306,70 @@ public abstract class TransportContractTest {
 
     Throwable failure = failureOf(request(tokenRequestUri()));
 
-    assertThat(failure).isInstanceOf(TokenTransportException.class);
+    assertThat(failure).isInstanceOfSatisfying(TokenTransportException.class, e -> assertThat(e.outcomeUnknown())
+        .as("outcomeUnknown() of a request the server read: it may have issued a token").isTrue());
     assertNoSecretIn(failure);
+  }
+
+  @Test
+  @DisplayName("a send after close() fails with TokenTransportException, outcome known, and sends nothing")
+  void refusesASendAfterClose() {
+    transport.close();
+
+    Throwable failure = failureOf(request(tokenRequestUri()));
+
+    assertThat(failure).isInstanceOfSatisfying(TokenTransportException.class, e -> assertThat(e.outcomeUnknown())
+        .as("outcomeUnknown() of a send that never left: use TransportRequest.notSent").isFalse());
+    assertNoSecretIn(failure);
+    assertThat(server.tokenRequests()).as("requests that reached the server").isZero();
+  }
+
+  @Test
+  @DisplayName("a send cancelled while its reply is pending, as core's deadline cancels it, closes its connection")
+  void releasesTheConnectionOfACancelledSend() {
+    int sends = 4;
+    try (SilentServer silent = SilentServer.start()) {
+      URI uri = TokenRequestUri.of(silent.endpoint(), CLIENT_ID, CLIENT_SECRET);
+      List<CompletableFuture<TransportResponse>> replies = new ArrayList<>();
+      for (int i = 0; i < sends; i++) {
+        replies.add(transport.send(request(uri)).toCompletableFuture());
+      }
+      awaitTrue(() -> silent.requests() == sends, "every request to reach the server");
+
+      replies.forEach(reply -> reply.cancel(true));
+
+      awaitTrue(() -> silent.openConnections() == 0,
+          "the server to see the connection of every cancelled send close: a transport must abort the exchange");
+    }
+  }
+
+  // ---- core's deadline, end to end
+
+  @Test
+  @DisplayName("a TokenManager on this transport reports a reply later than its fetch timeout as TokenTransportException, outcome unknown")
+  void reportsALateReply() {
+    server.enqueue(Fault.delay(LONG_FAULT));
+
+    try (TokenManager tokens = manager(CLIENT_SECRET, shortTimeout())) {
+      Throwable failure = catchThrowable(tokens::token);
+
+      assertThat(failure).isInstanceOfSatisfying(TokenTransportException.class,
+          e -> assertThat(e.outcomeUnknown()).as("outcomeUnknown()").isTrue());
+      assertNoSecretIn(failure);
+    }
+  }
+
+  @Test
+  @DisplayName("a TokenManager's fetch timeout bounds the whole exchange: a body stalled past it is a TokenTransportException")
+  void reportsAStalledBody() {
+    server.enqueue(Fault.stallBody(LONG_FAULT));
+
+    try (TokenManager tokens = manager(CLIENT_SECRET, shortTimeout())) {
+      Throwable failure = catchThrowable(tokens::token);
+
+      assertThat(failure).isInstanceOf(TokenTransportException.class);
+      assertNoSecretIn(failure);
+    }
   }
 
   // ---- asynchrony and concurrency
@@ -443,12 +487,16 @@ public abstract class TransportContractTest {
   }
 
   private TokenManager manager(String secret) {
+    return manager(secret, GENEROUS_TIMEOUT);
+  }
+
+  private TokenManager manager(String secret, Duration fetchTimeout) {
     return TokenManager.builder()
         .endpoint(server.endpoint())
         .clientId(CLIENT_ID)
         .clientSecret(secret)
         .transport(createTransport())
-        .fetchTimeout(GENEROUS_TIMEOUT)
+        .fetchTimeout(fetchTimeout)
         .build();
   }
 
@@ -472,11 +520,7 @@ public abstract class TransportContractTest {
       TransportResponse response = reply.get(completionWait().toMillis(), TimeUnit.MILLISECONDS);
       throw new AssertionError("expected the send to fail, but it completed with " + response);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      return cause;
+      return BearerFailures.unwrap(e);
     } catch (TimeoutException e) {
       throw new AssertionError("the send neither failed nor completed within " + completionWait(), e);
     } catch (InterruptedException e) {

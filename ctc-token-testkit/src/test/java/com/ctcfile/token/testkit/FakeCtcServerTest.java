@@ -357,10 +357,10 @@ class FakeCtcServerTest {
     @Test
     void treatsAQueryThatIsNotPercentEncodingAsMalformed() {
       // the JDK server refuses such a request line itself; the decoder still never guesses
-      assertThat(FakeCtcServer.decodeQuery("clientId=%zz&clientSecret=x")).isNull();
-      assertThat(FakeCtcServer.decodeQuery("clientId=a%2")).isNull();
-      assertThat(FakeCtcServer.decodeQuery(null)).isEmpty();
-      assertThat(FakeCtcServer.decodeQuery("&&a=1&")).containsExactly(Map.entry("a", "1"));
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery("clientId=%zz&clientSecret=x")).isNull();
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery("clientId=a%2")).isNull();
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery(null)).isEmpty();
+      assertThat(com.ctcfile.token.testkit.TokenEndpoint.decodeQuery("&&a=1&")).containsExactly(Map.entry("a", "1"));
     }
 
     @Test
@@ -854,6 +854,107 @@ class FakeCtcServerTest {
       assertThatThrownBy(() -> Fault.hugeBody(-1)).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> Fault.delay(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> Fault.stallBody(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"delay", "lateIssue", "hold"})
+    void aWaitingFaultIssuesItsTokenWhenTheReplyIsWrittenEvenIfTheClientGaveUp(String kind) throws Exception {
+      FakeCtcServer server = start();
+      String before = fetchToken(server);
+      CountDownLatch release = new CountDownLatch(1);
+      Duration wait = Duration.ofMillis(800);
+      server.enqueue(kind.equals("delay") ? Fault.delay(wait) : kind.equals("lateIssue") ? Fault.lateIssue(wait)
+          : Fault.hold(release));
+      HttpRequest impatient = HttpRequest.newBuilder(tokenRequest(server)).timeout(Duration.ofMillis(100)).build();
+
+      assertThatThrownBy(() -> http.send(impatient, BodyHandlers.ofString())).isInstanceOf(HttpTimeoutException.class);
+      assertThat(server.fetches()).as("nothing issued while the reply waits").isEqualTo(1);
+      release.countDown();
+
+      await().atMost(WAIT).until(() -> server.fetches() == 2);
+      assertThat(server.currentToken()).hasValueSatisfying(late -> assertThat(late).isNotEqualTo(before));
+      assertThat(callApi(server, before)).as("the token the client holds, invalidated by the late issue").isEqualTo(401);
+    }
+
+    @Test
+    void lateIssueChecksCredentialsAndNamesItself() {
+      FakeCtcServer server = start();
+      server.enqueue(Fault.lateIssue(Duration.ZERO));
+
+      assertThat(get(TokenRequestUri.of(server.endpoint(), server.clientId(), "wrong")).body())
+          .contains("\"errcode\":\"40001\"");
+      assertThat(server.fetches()).isZero();
+      assertThat(Fault.lateIssue(Duration.ofSeconds(2))).hasToString("Fault.lateIssue(PT2S)");
+      assertThatThrownBy(() -> Fault.lateIssue(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Nested
+  class Lifetimes {
+
+    @Test
+    void theNextFetchesTakeTheQueuedLifetimesThenTheConfiguredOne() {
+      FakeCtcServer server = startOnManualClock(FakeCtcServer.builder().tokenLifetime(Duration.ofSeconds(60)));
+      server.enqueueLifetimes(Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(4));
+
+      assertThat(fetch(server).body()).contains("\"expires_in\":3,");
+      assertThat(fetch(server).body()).contains("\"expires_in\":2,");
+      assertThat(fetch(server).body()).contains("\"expires_in\":4,");
+      assertThat(fetch(server).body()).contains("\"expires_in\":60,");
+      assertThat(server.fetches()).isEqualTo(4);
+    }
+
+    @Test
+    void theServerEnforcesEachTokensOwnLifetime() {
+      FakeCtcServer server = startOnManualClock(FakeCtcServer.builder().tokenLifetime(Duration.ofSeconds(60))
+          .gracePeriod(Duration.ofSeconds(30)));
+      server.enqueueLifetimes(Duration.ofMillis(1500), Duration.ofSeconds(4));
+      String short1 = fetchToken(server);
+      String long2 = fetchToken(server);
+
+      advance(Duration.ofMillis(1500));
+
+      assertThat(callApi(server, short1)).as("1.5 s old, still in its grace period, past its lifetime").isEqualTo(401);
+      assertThat(callApi(server, long2)).isEqualTo(200);
+      advance(Duration.ofMillis(2500));
+      assertThat(callApi(server, long2)).isEqualTo(401);
+    }
+
+    @Test
+    void failedAndOutOfBandRequestsTakeNoQueuedLifetime() {
+      FakeCtcServer server = startOnManualClock(FakeCtcServer.builder());
+      server.enqueueLifetimes(Duration.ofSeconds(5));
+      server.enqueue(Fault.reply(503, "{}"));
+
+      fetch(server);
+      get(TokenRequestUri.of(server.endpoint(), server.clientId(), "wrong"));
+      server.issueTokenOutOfBand();
+
+      assertThat(fetch(server).body()).contains("\"expires_in\":5,");
+    }
+
+    @Test
+    void successWithTakesTheQueuedLifetimeUnlessItOverridesExpiresIn() {
+      FakeCtcServer server = startOnManualClock(FakeCtcServer.builder());
+      server.enqueueLifetimes(Duration.ofSeconds(7), Duration.ofSeconds(8));
+      server.enqueue(Fault.successWith("{\"token_type\":\"Bearer\"}"));
+      server.enqueue(Fault.successWith("{\"expires_in\":\"7200\"}"));
+
+      assertThat(fetch(server).body()).contains("\"expires_in\":7,");
+      assertThat(fetch(server).body()).contains("\"expires_in\":\"7200\"");
+      String token = server.currentToken().orElseThrow();
+      advance(Duration.ofSeconds(8));
+      assertThat(callApi(server, token)).as("the server enforces the queued 8 s").isEqualTo(401);
+    }
+
+    @Test
+    void refusesLifetimesThatAreNotPositive() {
+      FakeCtcServer server = start();
+
+      assertThatThrownBy(() -> server.enqueueLifetimes(Duration.ofSeconds(1), Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifetime");
+      assertThatThrownBy(() -> server.enqueueLifetimes((Duration) null)).isInstanceOf(NullPointerException.class);
+      assertThat(fetch(server).body()).as("nothing was queued").contains("\"expires_in\":3600,");
     }
   }
 }

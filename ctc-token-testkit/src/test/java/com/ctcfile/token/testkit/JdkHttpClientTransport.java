@@ -12,7 +12,6 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,10 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,11 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The testkit's reference {@link Transport}, on {@code java.net.http.HttpClient}: the proof that
  * {@link TransportContractTest} can be passed, and so that its checks are meaningful.
  *
- * <p>The JDK client's own request timeout ends when the reply headers arrive, so the whole-exchange
- * deadline is a timer of this transport's own, which aborts the body as well. The body is read
- * through a subscriber that counts bytes and cancels its subscription, which closes the connection,
- * the moment the reply grows past the request's limit. Thread-safe; owns its client and threads and
- * releases the threads on {@link #close()}.
+ * <p>Core owns the deadline: a stage it cancels aborts the JDK exchange and the body, which closes
+ * the connection. The body is read through a subscriber that counts bytes and cancels its
+ * subscription, which closes the connection too, the moment the reply grows past the request's
+ * limit. Thread-safe; owns its client and threads and releases the threads on {@link #close()}.
  */
 final class JdkHttpClientTransport implements Transport {
 
@@ -57,8 +52,10 @@ final class JdkHttpClientTransport implements Transport {
     IGNORES_BODY_LIMIT,
     LIMIT_OFF_BY_ONE,
     KEEPS_CONNECTION_PAST_LIMIT,
-    TIMEOUT_ENDS_AT_HEADERS,
-    NO_TIMEOUT,
+    IGNORES_CANCEL,
+    SENDS_AFTER_CLOSE,
+    OUTCOME_ALWAYS_UNKNOWN,
+    OUTCOME_ALWAYS_KNOWN,
     UNTRANSLATED_EXCEPTIONS,
     URI_IN_MESSAGES,
     BLOCKS_CALLER,
@@ -70,7 +67,6 @@ final class JdkHttpClientTransport implements Transport {
 
   private final Set<Flaw> flaws;
   private final ExecutorService executor;
-  private final ScheduledThreadPoolExecutor deadlines;
   private final HttpClient client;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -83,8 +79,6 @@ final class JdkHttpClientTransport implements Transport {
     this.flaws = EnumSet.copyOf(flaws.isEmpty() ? EnumSet.noneOf(Flaw.class) : flaws);
     int number = NUMBER.incrementAndGet();
     this.executor = Executors.newCachedThreadPool(daemon("jdk-transport-" + number + "-io"));
-    this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("jdk-transport-" + number + "-deadline"));
-    this.deadlines.setRemoveOnCancelPolicy(true);
     this.client = HttpClient.newBuilder()
         .followRedirects(has(Flaw.FOLLOWS_REDIRECTS) ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
@@ -94,8 +88,8 @@ final class JdkHttpClientTransport implements Transport {
 
   @Override
   public CompletionStage<TransportResponse> send(TransportRequest request) {
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(new TokenTransportException("transport is closed: " + request, null));
+    if (closed.get() && !has(Flaw.SENDS_AFTER_CLOSE)) {
+      return CompletableFuture.failedFuture(request.notSent("the transport is closed"));
     }
     if (has(Flaw.ONE_REQUEST_AT_A_TIME) && inFlight.getAndIncrement() > 0) {
       inFlight.decrementAndGet();
@@ -125,26 +119,20 @@ final class JdkHttpClientTransport implements Transport {
     if (!has(Flaw.NO_ACCEPT_HEADER)) {
       http.header("Accept", "application/json");
     }
-    if (!has(Flaw.NO_TIMEOUT)) {
-      http.timeout(request.timeout());
-    }
     int limit = has(Flaw.IGNORES_BODY_LIMIT) ? Integer.MAX_VALUE
         : has(Flaw.LIMIT_OFF_BY_ONE) ? request.maxBodyBytes() - 1 : request.maxBodyBytes();
     BoundedBody body = new BoundedBody(limit, !has(Flaw.KEEPS_CONNECTION_PAST_LIMIT));
     CompletableFuture<TransportResponse> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(http.build(), info -> body);
-    ScheduledFuture<?> deadline = has(Flaw.NO_TIMEOUT) || has(Flaw.TIMEOUT_ENDS_AT_HEADERS) ? null
-        : deadlines.schedule(() -> {
-          if (result.completeExceptionally(new TokenTransportException("no complete reply from "
-              + describe(request) + " within " + request.timeout().toMillis() + " ms", null))) {
-            body.abort();
-            exchange.cancel(true);
-          }
-        }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    if (!has(Flaw.IGNORES_CANCEL)) {
+      result.whenComplete((response, error) -> {
+        if (error != null) {
+          body.abort();
+          exchange.cancel(true);
+        }
+      });
+    }
     exchange.whenComplete((response, error) -> {
-      if (deadline != null) {
-        deadline.cancel(false);
-      }
       if (error != null) {
         result.completeExceptionally(translate(error, request));
       } else if (has(Flaw.FAILS_ON_ERROR_STATUS) && response.statusCode() >= 400) {
@@ -159,8 +147,9 @@ final class JdkHttpClientTransport implements Transport {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      deadlines.shutdownNow();
-      executor.shutdownNow();
+      if (!has(Flaw.SENDS_AFTER_CLOSE)) {
+        executor.shutdownNow();
+      }
     } else if (has(Flaw.CLOSE_TWICE_FAILS)) {
       throw new IllegalStateException("already closed");
     }
@@ -182,27 +171,22 @@ final class JdkHttpClientTransport implements Transport {
     }
   }
 
-  private String describe(TransportRequest request) {
-    return has(Flaw.URI_IN_MESSAGES) ? request.uri().toString() : request.redactedUri();
-  }
-
-  // the JDK's exceptions name no URI, but the message is ours anyway, made from the redacted one
+  // the JDK's exceptions name no URI, but the port's failure() keeps them out anyway
   private Throwable translate(Throwable error, TransportRequest request) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (has(Flaw.UNTRANSLATED_EXCEPTIONS)) {
       return cause;
     }
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof CtcTokenException) {
-        return (CtcTokenException) t;
-      }
-      if (t instanceof HttpTimeoutException) {
-        return new TokenTransportException("no reply from " + describe(request) + " within "
-            + request.timeout().toMillis() + " ms", t);
-      }
+    if (cause instanceof CtcTokenException) {
+      return cause;
     }
-    return new TokenTransportException("token request to " + describe(request) + " failed: "
-        + cause.getClass().getSimpleName(), cause);
+    if (has(Flaw.URI_IN_MESSAGES)) {
+      return new TokenTransportException(request.uri() + " failed", cause);
+    }
+    if (has(Flaw.OUTCOME_ALWAYS_UNKNOWN) || has(Flaw.OUTCOME_ALWAYS_KNOWN)) {
+      return new TokenTransportException(request + " failed", 0, has(Flaw.OUTCOME_ALWAYS_UNKNOWN), cause);
+    }
+    return request.failure("failed", cause);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -270,9 +254,9 @@ final class JdkHttpClientTransport implements Transport {
       return body;
     }
 
-    /** Stops reading, for a deadline that has passed. */
+    /** Stops reading, for a stage that was cancelled. */
     void abort() {
-      if (body.completeExceptionally(new CancellationException("deadline passed"))) {
+      if (body.completeExceptionally(new CancellationException("exchange cancelled"))) {
         Flow.Subscription current = subscription;
         if (current != null) {
           current.cancel();

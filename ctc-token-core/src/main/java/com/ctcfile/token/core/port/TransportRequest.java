@@ -39,7 +39,11 @@ public final class TransportRequest {
     return uri;
   }
 
-  /** The whole exchange, connect to last byte, must finish within this. */
+  /**
+   * How long core lets the whole exchange, connect to last byte, take before it cancels the stage
+   * {@link Transport#send} returned. An adapter needs no timer of its own for it; it may pass it to
+   * its library's connect and response timeouts as a second guard.
+   */
   public Duration timeout() {
     return timeout;
   }

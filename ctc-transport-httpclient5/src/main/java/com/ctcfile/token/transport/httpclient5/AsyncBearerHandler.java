@@ -2,8 +2,8 @@ package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerFailures;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletionStage;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
@@ -86,7 +86,7 @@ final class AsyncBearerHandler implements AsyncExecChainHandler {
       // runs at once on this thread when the provider holds a valid token, which is the usual case
       token.whenComplete((value, error) -> {
         if (error != null) {
-          callback.failed(BearerPolicy.unwrap(error));
+          callback.failed(BearerFailures.unwrap(error));
           return;
         }
         request.setHeader(HttpHeaders.AUTHORIZATION, value.authorizationHeaderValue());
@@ -113,7 +113,7 @@ final class AsyncBearerHandler implements AsyncExecChainHandler {
       }
       renewal.whenComplete((renewed, error) -> {
         if (error != null) {
-          callback.failed(BearerPolicy.unwrap(error));
+          callback.failed(BearerFailures.unwrap(error));
           return;
         }
         request.setHeaders(sent);
@@ -124,27 +124,6 @@ final class AsyncBearerHandler implements AsyncExecChainHandler {
         // the caller's own callback: a second 401 reaches the caller as is
         proceed(callback);
       });
-    }
-
-    /** Renews so that the next call finds a good token; this call's answer is its 401 either way. */
-    void renewForNextCall(AccessToken rejected) {
-      CompletionStage<AccessToken> renewal;
-      try {
-        renewal = provider.renewAfterRejectionAsync(rejected);
-      } catch (RuntimeException e) {
-        logRenewalFailure(e);
-        return;
-      }
-      renewal.whenComplete((renewed, error) -> {
-        if (error != null) {
-          logRenewalFailure(BearerPolicy.unwrap(error));
-        }
-      });
-    }
-
-    private void logRenewalFailure(Exception e) {
-      ClassicBearerHandler.LOG.log(Level.DEBUG,
-          () -> "renewal after a 401 on a request that cannot be replayed failed: " + e.getMessage());
     }
 
     /** Watches the first attempt for a 401; everything else goes to the caller's callback unchanged. */
@@ -184,7 +163,7 @@ final class AsyncBearerHandler implements AsyncExecChainHandler {
           replay(sent, token);
         } else {
           // the caller has its 401 already: HttpClient completes the caller's future when the body ends
-          renewForNextCall(token);
+          BearerFailures.renewForNextCall(provider, token);
           callback.completed();
         }
       }

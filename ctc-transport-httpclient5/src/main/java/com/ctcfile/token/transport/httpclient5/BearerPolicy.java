@@ -1,9 +1,8 @@
 package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.BearerFailures;
 import com.ctcfile.token.core.BearerHosts;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.HttpHeaders;
@@ -41,8 +40,7 @@ final class BearerPolicy {
       return false;
     }
     if (!BearerHosts.mayCarryToken(target.getSchemeName(), target.getHostName(), allowInsecureHttp)) {
-      throw new CtcTokenException("refusing to send the CTC access token to " + target.toURI()
-          + " over plain http: it would cross the network in clear text. Use https, or allowInsecureHttp(true)");
+      throw BearerFailures.plainHttpRefused(target.toURI(), "allowInsecureHttp(true)");
     }
     return true;
   }
@@ -50,15 +48,5 @@ final class BearerPolicy {
   @Override
   public String toString() {
     return "hosts=" + hosts + (allowInsecureHttp ? ", insecure http allowed" : "");
-  }
-
-  /** The failure a completion stage reports, without the wrappers {@code CompletableFuture} adds. */
-  static Exception unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof Exception ? (Exception) t
-        : new CtcTokenException("the token provider failed: " + t.getClass().getName(), t);
   }
 }

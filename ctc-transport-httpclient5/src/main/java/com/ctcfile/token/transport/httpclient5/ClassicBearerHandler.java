@@ -1,10 +1,9 @@
 package com.ctcfile.token.transport.httpclient5;
 
 import com.ctcfile.token.AccessToken;
-import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerFailures;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -23,8 +22,6 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * classic client does.
  */
 final class ClassicBearerHandler implements ExecChainHandler {
-
-  static final System.Logger LOG = System.getLogger("com.ctcfile.token.transport.httpclient5");
 
   private final TokenProvider provider;
   private final BearerPolicy policy;
@@ -52,7 +49,8 @@ final class ClassicBearerHandler implements ExecChainHandler {
       return response;
     }
     if (!replayable) {
-      renewForNextCall(token);
+      // before the 401 goes back, so that the caller's next call carries the renewed token
+      BearerFailures.renewForNextCall(provider, token).join();
       return response;
     }
     discard(response);
@@ -65,15 +63,6 @@ final class ClassicBearerHandler implements ExecChainHandler {
   @Override
   public String toString() {
     return "CtcBearerAuth.classic{" + policy + "}";
-  }
-
-  /** Renews so that the next call finds a good token; this call's answer is its 401 either way. */
-  private void renewForNextCall(AccessToken rejected) {
-    try {
-      provider.renewAfterRejection(rejected);
-    } catch (CtcTokenException e) {
-      LOG.log(Level.DEBUG, () -> "renewal after a 401 on a request that cannot be replayed failed: " + e.getMessage());
-    }
   }
 
   // reading the body to its end hands the connection back to the pool for the replay

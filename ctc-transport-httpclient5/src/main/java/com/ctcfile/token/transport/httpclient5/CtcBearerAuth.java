@@ -60,8 +60,8 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  * {@code TokenTransportException}, {@code RenewalRateLimitedException}...): the classic
  * {@code execute} throws it as is, the async future fails with it as its cause. This includes a
  * renewal after a 401 on a repeatable request, whose 401 was already dropped. After a 401 on a
- * request that cannot be replayed, a failed renewal is only logged (at {@code DEBUG}, logger
- * {@code com.ctcfile.token.transport.httpclient5}): the 401 is that call's answer, and the next call
+ * request that cannot be replayed, a failed renewal is only logged (at {@code DEBUG}, System.Logger
+ * {@code com.ctcfile.token.core.BearerFailures}): the 401 is that call's answer, and the next call
  * reports the problem if it persists.
  *
  * <p><b>Threads.</b> Instances, and the handlers they give, are immutable and thread-safe; install

@@ -6,15 +6,15 @@ import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -32,6 +32,7 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ctc-token {@link Transport} on the Apache HttpClient 5 <em>async</em> client.
@@ -61,18 +62,24 @@ import org.apache.hc.core5.util.Timeout;
  * application/json}; no redirect is followed. The reply body is streamed into a buffer that stops
  * at {@link TransportRequest#maxBodyBytes()}: a longer body (or a longer {@code Content-Length})
  * completes the stage with {@link com.ctcfile.token.TokenProtocolException} and aborts the exchange,
- * so the connection is dropped instead of being drained. The whole exchange, from leasing a
- * connection to the last byte, is bounded by {@link TransportRequest#timeout()}.
+ * so the connection is dropped instead of being drained. Core bounds the whole exchange and cancels
+ * the stage when its deadline passes; a cancelled stage aborts the exchange and drops its connection
+ * at once. {@link TransportRequest#timeout()} also bounds the wait for a pooled connection and, on
+ * an owned client, caps the response timeout.
  *
  * <p><b>Failures.</b> The stage completes exceptionally with {@link TokenTransportException} on I/O
- * errors, refused or dropped connections, timeouts and sends after {@link #close()}, and with
+ * errors, refused or dropped connections, HttpClient's own timeouts and sends after {@link #close()}
+ * (a refused connection and a send after close with {@code outcomeUnknown() == false}), and with
  * {@link com.ctcfile.token.TokenProtocolException} for an oversized body. Any HTTP status completes
  * normally. Messages name the request by {@link TransportRequest#redactedUri()}; an HttpClient
  * exception whose message would reveal the query is replaced in the cause chain by one naming only
  * its type.
  *
- * <p>Thread-safe; {@link #send} never blocks: the stage completes on the client's I/O thread, or for
- * timeouts on the JDK's shared {@link CompletableFuture} delay thread. Keep code chained to it short.
+ * <p><b>Logging.</b> HttpClient prints the token request's line, and with it the client secret, on
+ * the loggers {@link #requestLoggersEnabled()} names, at {@code DEBUG}: keep them above it.
+ *
+ * <p>Thread-safe; {@link #send} never blocks: the stage completes on the client's I/O thread. Keep
+ * code chained to it short.
  */
 public final class HttpClient5Transport implements Transport {
 
@@ -82,6 +89,11 @@ public final class HttpClient5Transport implements Transport {
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  static final List<String> REQUEST_LOGGERS = List.of(
+      "org.apache.hc.client5.http.headers",
+      "org.apache.hc.client5.http.wire",
+      "org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec",
+      "org.apache.hc.client5.http.impl.async.H2AsyncMainClientExec");
 
   private final CloseableHttpAsyncClient client;
   private final boolean ownsClient;
@@ -89,7 +101,7 @@ public final class HttpClient5Transport implements Transport {
   private final String threadNamePrefix;
   private final AtomicBoolean closed = new AtomicBoolean();
   // exchanges still running, failed on close so that no caller waits for a client that is gone
-  private final Set<CompletableFuture<TransportResponse>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<CompletableFuture<TransportResponse>, TransportRequest> inFlight = new ConcurrentHashMap<>();
 
   private HttpClient5Transport(CloseableHttpAsyncClient client, boolean ownsClient, Duration responseTimeout,
       String threadNamePrefix) {
@@ -128,16 +140,12 @@ public final class HttpClient5Transport implements Transport {
   @Override
   public CompletionStage<TransportResponse> send(TransportRequest request) {
     Objects.requireNonNull(request, "request");
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(
-          new TokenTransportException(request + " not sent: the transport is closed", null));
-    }
     CompletableFuture<TransportResponse> result = new CompletableFuture<>();
-    inFlight.add(result);
+    inFlight.put(result, request);
+    // checked after registering: close() either fails this send or is seen here
     if (closed.get()) {
-      // close() ran between the check above and the registration: it may have missed this one
       inFlight.remove(result);
-      result.completeExceptionally(new TokenTransportException(request + " not sent: the transport is closed", null));
+      result.completeExceptionally(request.notSent("the transport is closed"));
       return result;
     }
     BasicHttpRequest get = new BasicHttpRequest(Method.GET, request.uri());
@@ -153,27 +161,36 @@ public final class HttpClient5Transport implements Transport {
     } catch (RuntimeException e) {
       // a client that was closed or never started refuses at once
       inFlight.remove(result);
-      result.completeExceptionally(request.failure("could not be sent", e));
+      result.completeExceptionally(request.notSent("the client does not run (" + e.getClass().getSimpleName() + ")"));
       return result;
     }
-    // The deadline is a future of its own so that completing the exchange cancels its timer.
-    CompletableFuture<Void> deadline = new CompletableFuture<Void>()
-        .orTimeout(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    deadline.whenComplete((ignored, timedOut) -> {
-      if (timedOut instanceof TimeoutException) {
-        result.completeExceptionally(new TokenTransportException(request + " timed out after "
-            + request.timeout().toMillis() + " ms (whole exchange, connect to last byte)", null));
-      }
-    });
     result.whenComplete((response, error) -> {
       inFlight.remove(result);
-      deadline.complete(null);
       if (error != null) {
-        // aborts whatever is still running and drops its connection; a no-op after a normal end
+        // core's deadline or close cancelled the stage, or the body overflowed: abort, dropping the
+        // connection; a no-op when HttpClient itself ended the exchange
         exchange.cancel(true);
       }
     });
     return result;
+  }
+
+  /**
+   * The HttpClient loggers that print the token request's line, query and secret included, and are
+   * enabled now: {@code org.apache.hc.client5.http.headers}, {@code org.apache.hc.client5.http.wire}
+   * and the main exec elements {@code org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec}
+   * and {@code H2AsyncMainClientExec} (which log "executing GET <uri>"), each at {@code DEBUG}, as
+   * SLF4J reports them; a level set on a parent such as {@code org.apache.hc} counts.
+   */
+  @Override
+  public List<String> requestLoggersEnabled() {
+    List<String> enabled = new ArrayList<>();
+    for (String name : REQUEST_LOGGERS) {
+      if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+        enabled.add(name);
+      }
+    }
+    return List.copyOf(enabled);
   }
 
   /**
@@ -185,9 +202,7 @@ public final class HttpClient5Transport implements Transport {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (CompletableFuture<TransportResponse> pending : inFlight) {
-      pending.completeExceptionally(new TokenTransportException("token request aborted: the transport is closed", null));
-    }
+    inFlight.forEach((pending, request) -> pending.completeExceptionally(request.failure("aborted: the transport is closed", null)));
     if (ownsClient) {
       client.close(CloseMode.GRACEFUL);
       try {
@@ -242,7 +257,7 @@ public final class HttpClient5Transport implements Transport {
 
     @Override
     public void cancelled() {
-      result.completeExceptionally(new TokenTransportException(request + " was cancelled", null));
+      result.completeExceptionally(request.failure("was cancelled by the client", null));
     }
   }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.TokenProvider;
 import com.ctcfile.token.core.TokenManager;
+import com.ctcfile.token.core.port.Transport;
+import com.ctcfile.token.testkit.BearerIntegrationContractTest;
+import com.ctcfile.token.transport.httpclient5.BearerAuthBehaviour.ClientOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,22 +32,61 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link CtcBearerAuth} on the async client, installed with {@code auth.install(HttpAsyncClients.custom())}.
- * The provider it gets refuses the blocking methods, so every test here also shows that the async
- * integration only ever asks for tokens without blocking.
+ * {@link CtcBearerAuth} on the async client, installed with {@code auth.install(HttpAsyncClients.custom())}:
+ * the testkit's bearer contract, whose provider refuses the blocking methods, and what only
+ * HttpClient promises ({@link OnlyHttpClient5}).
  */
-class AsyncBearerAuthTest extends BearerAuthBehaviour {
+class AsyncBearerAuthTest extends BearerIntegrationContractTest {
 
   @Override
-  protected TokenProvider provider(TokenProvider tokens) {
-    return new NonBlockingOnly(tokens);
+  protected Client open(TokenProvider tokens, Setup setup) {
+    return async(BearerAuthBehaviour.auth(tokens, setup), ClientOptions.defaults());
   }
 
   @Override
-  protected Client open(CtcBearerAuth auth, ClientOptions options) {
+  protected Transport createTransport() {
+    return HttpClient5Transport.create();
+  }
+
+  @Nested
+  class OnlyHttpClient5 extends BearerAuthBehaviour {
+    @Override
+    protected TokenProvider provider(TokenProvider tokens) {
+      return new NonBlockingOnly(tokens);
+    }
+
+    @Override
+    protected Client open(CtcBearerAuth auth, ClientOptions options) {
+      return async(auth, options);
+    }
+
+    @Test
+    @DisplayName("the token requests of an HttpClient5Transport on the same client are left alone")
+    void leavesTheTransportsOwnRequestsAlone() throws Exception {
+      // the client needs the integration, the integration the manager, the manager the client's transport
+      AtomicReference<TokenProvider> late = new AtomicReference<>();
+      CloseableHttpAsyncClient http = HttpAsyncClients.custom().disableAutomaticRetries()
+          .addExecInterceptorBefore(org.apache.hc.client5.http.impl.ChainElement.PROTOCOL.name(), CtcBearerAuth.NAME,
+              CtcBearerAuth.builder(new LateBound(late)).host(ctcHostAndPort()).build().async())
+          .build();
+      try (AsyncClient client = new AsyncClient(http);
+          TokenManager shared = TokenManager.builder().endpoint(server.endpoint())
+              .clientId(server.clientId()).clientSecret(server.clientSecret())
+              .transport(HttpClient5Transport.create(http)).build()) {
+        late.set(shared);
+
+        assertThat(get(client, server.protectedUri()).status()).isEqualTo(200);
+        assertThat(server.fetches()).isEqualTo(1);
+        assertThat(server.lastTokenRequestHeader("Authorization")).isEmpty();
+      }
+    }
+  }
+
+  static Client async(CtcBearerAuth auth, ClientOptions options) {
     return new AsyncClient(auth.install(HttpAsyncClients.custom())
         .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
             .setMaxConnTotal(options.maxConnections())
@@ -54,27 +96,6 @@ class AsyncBearerAuthTest extends BearerAuthBehaviour {
         // a connection that is never given back makes the next lease fail fast instead of hanging
         .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(Timeout.ofSeconds(5)).build())
         .build());
-  }
-
-  @Test
-  @DisplayName("the token requests of an HttpClient5Transport on the same client are left alone")
-  void leavesTheTransportsOwnRequestsAlone() throws Exception {
-    // the client needs the integration, the integration the manager, the manager the client's transport
-    AtomicReference<TokenProvider> late = new AtomicReference<>();
-    CloseableHttpAsyncClient http = HttpAsyncClients.custom().disableAutomaticRetries()
-        .addExecInterceptorBefore(org.apache.hc.client5.http.impl.ChainElement.PROTOCOL.name(), CtcBearerAuth.NAME,
-            CtcBearerAuth.builder(new LateBound(late)).host(ctcHostAndPort()).build().async())
-        .build();
-    try (AsyncClient client = new AsyncClient(http);
-        TokenManager shared = TokenManager.builder().endpoint(server.endpoint())
-            .clientId(server.clientId()).clientSecret(server.clientSecret())
-            .transport(HttpClient5Transport.create(http)).build()) {
-      late.set(shared);
-
-      assertThat(get(client, server.protectedUri()).status()).isEqualTo(200);
-      assertThat(server.fetches()).isEqualTo(1);
-      assertThat(server.lastTokenRequestHeader("Authorization")).isEmpty();
-    }
   }
 
   /** The async client under test, made to look like the classic one. */

@@ -1,5 +1,9 @@
 package com.ctcfile.token.transport.httpclient5;
 
+import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.port.Transport;
+import com.ctcfile.token.testkit.BearerIntegrationContractTest;
+import com.ctcfile.token.transport.httpclient5.BearerAuthBehaviour.ClientOptions;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +20,39 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
+import org.junit.jupiter.api.Nested;
 
-/** {@link CtcBearerAuth} on the classic client, installed with {@code auth.install(HttpClients.custom())}. */
-class ClassicBearerAuthTest extends BearerAuthBehaviour {
+/**
+ * {@link CtcBearerAuth} on the classic client, installed with {@code auth.install(HttpClients.custom())}:
+ * the testkit's bearer contract, and what only HttpClient promises ({@link OnlyHttpClient5}). The
+ * classic client blocks its caller, so it may call the provider's blocking methods.
+ */
+class ClassicBearerAuthTest extends BearerIntegrationContractTest {
 
   @Override
-  protected Client open(CtcBearerAuth auth, ClientOptions options) {
+  protected Client open(TokenProvider tokens, Setup setup) {
+    return classic(BearerAuthBehaviour.auth(tokens, setup), ClientOptions.defaults());
+  }
+
+  @Override
+  protected Transport createTransport() {
+    return HttpClient5Transport.create();
+  }
+
+  @Override
+  protected boolean mayBlock() {
+    return true;
+  }
+
+  @Nested
+  class OnlyHttpClient5 extends BearerAuthBehaviour {
+    @Override
+    protected Client open(CtcBearerAuth auth, ClientOptions options) {
+      return classic(auth, options);
+    }
+  }
+
+  static Client classic(CtcBearerAuth auth, ClientOptions options) {
     CloseableHttpClient http = auth.install(HttpClients.custom())
         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(options.maxConnections())

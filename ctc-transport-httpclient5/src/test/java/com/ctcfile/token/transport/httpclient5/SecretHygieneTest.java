@@ -36,12 +36,17 @@ import org.junit.jupiter.api.Test;
  * End to end on a real server: during failing fetches (wrong secret, a 500, malformed JSON, a refused
  * connection) and successful ones, neither the secret nor a whole token reaches System.out/err,
  * java.util.logging or System.Logger at any level, an exception message, a cause chain or a toString.
+ * HttpClient's own logging goes to java.util.logging too (SLF4J's JDK binding is on the test class
+ * path) and is captured at every level, except the loggers that print request lines by design,
+ * which {@link HttpClient5Transport#requestLoggersEnabled()} names and a manager warns about.
  */
 class SecretHygieneTest {
 
   private static final String SECRET = "Hc5/S3cr&t=+%?ü秘密-x";
   // the fake server's JDK HttpServer logs request lines at FINE: that is the test's server, not the library
   private static final List<String> SERVER_SIDE_LOGGERS = List.of("com.sun.net.httpserver");
+  // HttpClient prints request lines there by design; the transport names them in requestLoggersEnabled()
+  private static final List<String> REQUEST_LOGGERS = HttpClient5Transport.REQUEST_LOGGERS;
 
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private final List<String> records = new CopyOnWriteArrayList<>();
@@ -50,6 +55,8 @@ class SecretHygieneTest {
   private PrintStream err;
   private Handler handler;
   private Level rootLevel;
+  // held here: JUL keeps loggers weakly, and a collected one would come back without its level
+  private final List<Logger> requestLoggers = new ArrayList<>();
 
   @BeforeEach
   void captureEverything() {
@@ -61,6 +68,12 @@ class SecretHygieneTest {
     Logger root = Logger.getLogger("");
     rootLevel = root.getLevel();
     root.setLevel(Level.ALL);
+    // everything else HttpClient logs (through SLF4J, to java.util.logging here) is captured at every level
+    for (String name : REQUEST_LOGGERS) {
+      Logger logger = Logger.getLogger(name);
+      logger.setLevel(Level.INFO);
+      requestLoggers.add(logger);
+    }
     handler = new Handler() {
       @Override
       public void publish(LogRecord record) {
@@ -88,6 +101,7 @@ class SecretHygieneTest {
     Logger root = Logger.getLogger("");
     root.removeHandler(handler);
     root.setLevel(rootLevel);
+    requestLoggers.forEach(logger -> logger.setLevel(null));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.ctcfile.token.transport.micronaut;
 
 import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.BearerFailures;
 import com.ctcfile.token.core.BearerHosts;
 import io.micronaut.core.util.PathMatcher;
 import io.micronaut.http.BasicHttpAttributes;
@@ -10,9 +11,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which requests get the token: those to a configured host or from a client of a configured service
- * id, whose path matches a configured pattern (see {@link CtcTokenProperties.FilterProperties}).
- * Immutable and thread-safe.
+ * Which requests get the token: those whose actual host and port is a configured one (the
+ * endpoint's when none is configured), and, when service ids are configured, that come from a
+ * client of one of them, and whose path matches a configured pattern (see
+ * {@link CtcTokenProperties.FilterProperties}). A service id only ever narrows the hosts: a service
+ * client that follows a redirect, or is called with an absolute URI, to another host sends no token
+ * there. Immutable and thread-safe.
  */
 final class BearerTargets {
 
@@ -31,7 +35,7 @@ final class BearerTargets {
   /** The targets {@code properties} describe; call {@link CtcTokenProperties#validate()} first. */
   static BearerTargets from(CtcTokenProperties properties) {
     CtcTokenProperties.FilterProperties filter = properties.getFilter();
-    BearerHosts hosts = filter.getHosts().isEmpty() && filter.getServiceIds().isEmpty()
+    BearerHosts hosts = filter.getHosts().isEmpty()
         ? BearerHosts.of(properties.endpointUri())
         : BearerHosts.of(filter.getHosts());
     return new BearerTargets(hosts, Set.copyOf(filter.getServiceIds()), filter.getPatterns(),
@@ -41,9 +45,10 @@ final class BearerTargets {
   /** Whether {@code request}, whose URI is absolute by the time client filters see it, is one to authorize. */
   boolean selects(HttpRequest<?> request) {
     URI uri = request.getUri();
-    boolean where = hosts.matches(uri)
-        || BasicHttpAttributes.getServiceId(request).map(serviceIds::contains).orElse(false);
-    if (!where) {
+    if (!hosts.matches(uri)) {
+      return false;
+    }
+    if (!serviceIds.isEmpty() && !BasicHttpAttributes.getServiceId(request).map(serviceIds::contains).orElse(false)) {
       return false;
     }
     if (patterns.isEmpty()) {
@@ -65,9 +70,8 @@ final class BearerTargets {
    */
   void checkScheme(URI uri) {
     if (!BearerHosts.mayCarryToken(uri.getScheme(), uri.getHost(), allowInsecureHttp)) {
-      throw new CtcTokenException("refusing to send the CTC access token to " + uri.getScheme() + "://"
-          + uri.getRawAuthority() + " over plain http: it would cross the network in clear text."
-          + " Use https, or set " + CtcTokenProperties.PREFIX + ".allow-insecure-http=true");
+      throw BearerFailures.plainHttpRefused(uri.getScheme() + "://" + uri.getRawAuthority(),
+          "set " + CtcTokenProperties.PREFIX + ".allow-insecure-http=true");
     }
   }
 

@@ -3,6 +3,7 @@ package com.ctcfile.token.transport.micronaut;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerFailures;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
 import io.micronaut.http.ByteBodyHttpResponse;
@@ -20,15 +21,11 @@ import io.micronaut.http.filter.HttpClientFilter;
 import jakarta.inject.Named;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,7 +35,8 @@ import reactor.core.publisher.Mono;
  * {@code ctc.token.filter.enabled=false}.
  *
  * <p><b>Which requests.</b> Those {@link BearerTargets} selects from {@code ctc.token.filter.*}: by
- * default every request to the endpoint's host and port. A request that already carries an
+ * default every request to the endpoint's host and port; service ids narrow that to their clients'
+ * requests, never to another host. A request that already carries an
  * {@code Authorization} header keeps it and is left alone, as are the token requests of a
  * {@link MicronautTransport}. Micronaut copies a request's headers onto the request that follows a
  * redirect; so a header this filter set, arriving on a request to a host that is not selected, is
@@ -77,7 +75,6 @@ public final class CtcBearerFilter implements HttpClientFilter, ConditionalFilte
    */
   public static final int ORDER = HIGHEST_PRECEDENCE;
 
-  private static final Logger LOG = LoggerFactory.getLogger(CtcBearerFilter.class);
   /*
    * Marks a replay. Micronaut's filter chain keeps one cursor per request, which a 401 reported as an
    * exception winds back, so a second proceed() enters the whole chain, this filter included, again;
@@ -173,7 +170,7 @@ public final class CtcBearerFilter implements HttpClientFilter, ConditionalFilte
   private Mono<HttpResponse<?>> afterRejection(MutableHttpRequest<?> request, ClientFilterChain chain,
       AccessToken rejected, Mono<HttpResponse<?>> asIs, HttpResponse<?> reply) {
     if (!isReplayable(request)) {
-      renewForNextCall(rejected);
+      BearerFailures.renewForNextCall(provider, rejected);
       return asIs;
     }
     if (reply instanceof ByteBodyHttpResponse) {
@@ -184,18 +181,9 @@ public final class CtcBearerFilter implements HttpClientFilter, ConditionalFilte
         .flatMap(renewed -> send(request, chain, renewed, false));
   }
 
-  private void renewForNextCall(AccessToken rejected) {
-    stage(() -> provider.renewAfterRejectionAsync(rejected)).subscribe(
-        renewed -> { },
-        failure -> LOG.debug("renewal after a 401 on a request that cannot be replayed failed: {}",
-            failure.getMessage()));
-  }
-
   /** A provider stage as a Mono, started on subscription, failing with the provider's own exception. */
   private static Mono<AccessToken> stage(Supplier<CompletionStage<AccessToken>> call) {
-    return Mono.defer(() -> Mono.fromCompletionStage(call.get()))
-        .onErrorMap(e -> (e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null,
-            Throwable::getCause);
+    return Mono.defer(() -> Mono.fromCompletionStage(call.get())).onErrorMap(BearerFailures::unwrap);
   }
 
   private static boolean isReplay(HttpRequest<?> request) {

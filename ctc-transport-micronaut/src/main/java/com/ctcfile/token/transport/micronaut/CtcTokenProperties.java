@@ -235,10 +235,12 @@ public class CtcTokenProperties {
 
   /**
    * {@code ctc.token.filter.*}: which requests of the application's HTTP clients get the token.
-   * A request gets it when it goes to one of {@link #getHosts() hosts} or comes from a client of one
-   * of {@link #getServiceIds() service-ids}, and its path matches one of {@link #getPatterns()
-   * patterns}. With neither hosts nor service ids configured, the endpoint's host and port is the one
-   * host; with no patterns, every path matches.
+   * A request gets it when its actual host and port is one of {@link #getHosts() hosts} (the
+   * endpoint's host and port when none is configured), it comes from a client of one of
+   * {@link #getServiceIds() service-ids} if any are configured, and its path matches one of
+   * {@link #getPatterns() patterns} (every path when none is). Service ids narrow the hosts, never
+   * widen them: a service client's request to any other host, after a redirect or by an absolute
+   * URI, gets no token.
    */
   @ConfigurationProperties("filter")
   public static class FilterProperties {
@@ -268,7 +270,10 @@ public class CtcTokenProperties {
       this.hosts = hosts == null ? new ArrayList<>() : hosts;
     }
 
-    /** {@code ctc.token.filter.service-ids}: ids of {@code @Client("id")} clients whose requests get the token. */
+    /**
+     * {@code ctc.token.filter.service-ids}: ids of {@code @Client("id")} clients; when set, only their
+     * requests get the token, and only to the {@link #getHosts() hosts}.
+     */
     public List<String> getServiceIds() {
       return serviceIds;
     }

@@ -25,7 +25,7 @@ import javax.sql.DataSource;
 @Factory
 @Requires(classes = JdbcTokenStore.class)
 @Requires(property = CtcTokenProperties.PREFIX + ".store", value = CtcTokenProperties.STORE_JDBC)
-public class JdbcTokenStoreFactory {
+class JdbcTokenStoreFactory {
 
   /** The name of the store bean {@link CtcTokenFactory} asks for. */
   static final String STORE_NAME = CtcTokenFactory.JDBC_STORE_NAME;

@@ -1,6 +1,5 @@
 package com.ctcfile.token.transport.micronaut;
 
-import com.ctcfile.token.TokenTransportException;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
@@ -17,10 +16,15 @@ import io.micronaut.http.client.RawHttpClient;
 import io.micronaut.http.client.netty.DefaultHttpClient;
 import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
 import io.micronaut.http.codec.MediaTypeCodecRegistry;
+import io.micronaut.logging.LogLevel;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} on Micronaut's non-blocking HTTP client: sends the token request and reads its
@@ -49,17 +53,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * writes no log line and names the request only by {@link TransportRequest#redactedUri()}, never
  * attaching an underlying exception whose message shows the query. Micronaut's client itself,
  * however, logs every request URI, query included, at {@code DEBUG} on its logger: keep
- * {@link #WIRE_LOGGER} (for the owned client) or your client's logger above {@code DEBUG}.
+ * {@link #WIRE_LOGGER} (for the owned client) or your client's logger above {@code DEBUG}
+ * ({@link #requestLoggersEnabled()} names the ones that are not), and give a caller's client
+ * neither a {@code log-level} nor a {@code pcap-logging-path-pattern}.
  *
  * <p><b>Threads.</b> Thread-safe. {@link #send} returns at once; the stage completes on a Netty
- * event loop thread, or on the JDK's {@code CompletableFuture} delay thread when the timeout
- * strikes, so code chained to it must not block.
+ * event loop thread, so code chained to it must not block. Core bounds the whole exchange and
+ * cancels the stage when its deadline passes; a cancelled stage closes the exchange's connection.
  *
  * <p><b>Failures.</b> Every HTTP status, 3xx, 4xx and 5xx included, completes the stage normally
  * with the status and body: judging the reply is core's job. A body longer than the limit
  * completes it with {@link com.ctcfile.token.TokenProtocolException} and drops the connection;
- * I/O errors, refused or dropped connections and a late reply complete it with
- * {@link TokenTransportException}; a closed transport fails every send with that, too.
+ * I/O errors, refused or dropped connections and the client's own timeouts complete it with
+ * {@link com.ctcfile.token.TokenTransportException}; a closed transport fails every send with that,
+ * too.
  */
 public final class MicronautTransport implements Transport {
 
@@ -76,6 +83,9 @@ public final class MicronautTransport implements Transport {
    * never authorizes (or recurses into) a token request sent through a filtered client.
    */
   static final String TOKEN_REQUEST_ATTRIBUTE = "com.ctcfile.token.transport.micronaut.token-request";
+
+  /** The logger of a Micronaut client without a {@code logger-name}, and of Netty's request dump. */
+  static final String CLIENT_LOGGER = "io.micronaut.http.client.netty.DefaultHttpClient";
 
   private final RawHttpClient client;
   private final HttpClient owned;
@@ -148,7 +158,7 @@ public final class MicronautTransport implements Transport {
   public CompletionStage<TransportResponse> send(TransportRequest request) {
     Objects.requireNonNull(request, "request");
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new TokenTransportException("transport is closed: " + request, null));
+      return CompletableFuture.failedFuture(request.notSent("the transport is closed"));
     }
     MutableHttpRequest<?> http = HttpRequest.GET(request.uri())
         .accept(MediaType.APPLICATION_JSON_TYPE);
@@ -157,9 +167,56 @@ public final class MicronautTransport implements Transport {
     try {
       exchange.start(client.exchange(http, null, null));
     } catch (RuntimeException e) {
-      exchange.fail(e);
+      // a closed client refuses at once
+      return CompletableFuture.failedFuture(request.notSent("the client refused it (" + e.getClass().getSimpleName() + ")"));
     }
     return exchange.result();
+  }
+
+  /**
+   * The client's logger, if it is at {@code DEBUG}, where Micronaut logs "Sending HTTP GET to" the
+   * request URI, secret included (its headers at {@code TRACE}): {@link #WIRE_LOGGER} for a client
+   * of the transport's own; for a caller's client its configured {@code logger-name}, else
+   * {@code io.micronaut.http.client.netty.DefaultHttpClient}. Also that last one when a caller's
+   * client has a {@code log-level} and it is enabled at that level: Netty's logging handler then
+   * dumps every request there. A level set on a parent such as {@code io.micronaut} counts. Empty
+   * for a client that is not Micronaut's {@code DefaultHttpClient}, whose configuration cannot be
+   * read.
+   */
+  @Override
+  public List<String> requestLoggersEnabled() {
+    if (!(client instanceof DefaultHttpClient)) {
+      return List.of();
+    }
+    HttpClientConfiguration configuration = ((DefaultHttpClient) client).getConfiguration();
+    Set<String> enabled = new LinkedHashSet<>();
+    String name = configuration.getLoggerName().orElse(CLIENT_LOGGER);
+    if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+      enabled.add(name);
+    }
+    configuration.getLogLevel()
+        .filter(level -> dumpsAt(LoggerFactory.getLogger(CLIENT_LOGGER), level))
+        .ifPresent(level -> enabled.add(CLIENT_LOGGER));
+    return List.copyOf(enabled);
+  }
+
+  // whether Netty's logging handler, put at that level on the client's pipeline, writes anything
+  private static boolean dumpsAt(org.slf4j.Logger logger, LogLevel level) {
+    switch (level) {
+      case ALL:
+      case TRACE:
+        return logger.isTraceEnabled();
+      case DEBUG:
+        return logger.isDebugEnabled();
+      case INFO:
+        return logger.isInfoEnabled();
+      case WARN:
+        return logger.isWarnEnabled();
+      case ERROR:
+        return logger.isErrorEnabled();
+      default:
+        return false;
+    }
   }
 
   /** Closes the client if this transport made it; a caller's client is left open. Idempotent. */
@@ -185,6 +242,9 @@ public final class MicronautTransport implements Transport {
       this.pool = base.getConnectionPoolConfiguration();
       setFollowRedirects(false);
       setLoggerName(WIRE_LOGGER);
+      // neither Netty's request dump under DefaultHttpClient's logger nor a capture file of the requests
+      setLogLevel(null);
+      setPcapLoggingPathPattern(null);
       // a token is fetched once per lifetime: one event loop thread is plenty unless told otherwise
       if (base.getNumOfThreads().isEmpty()) {
         setNumOfThreads(1);

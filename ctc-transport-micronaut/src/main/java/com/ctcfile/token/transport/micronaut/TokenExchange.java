@@ -1,37 +1,28 @@
 package com.ctcfile.token.transport.micronaut;
 
 import com.ctcfile.token.CtcTokenException;
-import com.ctcfile.token.TokenProtocolException;
 import com.ctcfile.token.TokenTransportException;
+import com.ctcfile.token.core.port.ReplyBodyBuffer;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
 import io.micronaut.http.ByteBodyHttpResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.body.ByteBody;
 import io.netty.channel.Channel;
-import java.io.ByteArrayOutputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
 /**
  * One token request on the wire: subscribes to the raw exchange, then to the reply body, keeps at
- * most the request's limit of it, and aborts both at the deadline.
+ * most the request's limit of it in a {@link ReplyBodyBuffer}, and aborts both, closing the
+ * connection, as soon as {@link #result()} fails: core cancelled it (its deadline, the manager
+ * closing), the body overflowed, or the exchange failed.
  *
  * <p>Completes its {@link #result()} exactly once. Everything that touches the subscriptions or the
- * response happens under {@code this}, because the deadline fires on another thread than the event
+ * response happens under {@code this}, because a cancel comes from another thread than the event
  * loop that delivers the reply; the critical sections are a few field writes and a cancel.
  */
 final class TokenExchange {
@@ -48,7 +39,7 @@ final class TokenExchange {
   private final TransportRequest request;
   private final io.micronaut.http.HttpRequest<?> http;
   private final CompletableFuture<TransportResponse> result = new CompletableFuture<>();
-  private final CompletableFuture<Void> deadline = new CompletableFuture<>();
+  private final ReplyBodyBuffer received;
 
   // guarded by this
   private Subscription exchange;
@@ -58,32 +49,35 @@ final class TokenExchange {
   TokenExchange(TransportRequest request, io.micronaut.http.HttpRequest<?> http) {
     this.request = request;
     this.http = http;
+    this.received = new ReplyBodyBuffer(request);
+    result.whenComplete((ignored, error) -> {
+      if (error != null) {
+        abort();
+      }
+    });
   }
 
   CompletableFuture<TransportResponse> result() {
     return result;
   }
 
-  /** Subscribes to the exchange and starts the whole-exchange clock. */
+  /** Subscribes to the exchange. */
   void start(Publisher<? extends HttpResponse<?>> responses) {
-    // orTimeout cancels its timer as soon as the deadline future completes, so a finished exchange costs nothing
-    deadline.orTimeout(request.timeout().toNanos(), TimeUnit.NANOSECONDS)
-        .whenComplete((ignored, error) -> {
-          if (error instanceof TimeoutException) {
-            fail(new TokenTransportException("no complete reply from " + request.redactedUri() + " within "
-                + request.timeout().toMillis() + " ms", null));
-          }
-        });
-    result.whenComplete((ignored, error) -> deadline.complete(null));
     responses.subscribe(new ResponseSubscriber());
   }
 
-  /** Fails the exchange with {@code error}, translated, and lets go of the connection. */
+  /**
+   * Fails the exchange with {@code error}: as it is if it is ctc-token's own, else through
+   * {@link TransportRequest#failure}, since Micronaut's messages may quote the request URI, and so
+   * the secret.
+   */
   void fail(Throwable error) {
-    if (result.completeExceptionally(translate(error))) {
-      http.getAttribute(CHANNEL_ATTRIBUTE, Channel.class).ifPresent(Channel::close);
-      release();
-    }
+    result.completeExceptionally(error instanceof CtcTokenException ? error : request.failure("failed", error));
+  }
+
+  private void abort() {
+    http.getAttribute(CHANNEL_ATTRIBUTE, Channel.class).ifPresent(Channel::close);
+    release();
   }
 
   private synchronized void release() {
@@ -114,27 +108,11 @@ final class TokenExchange {
     }
     ByteBody bytes = byteReply.byteBody();
     OptionalLong announced = bytes.expectedLength();
-    if (announced.isPresent() && announced.getAsLong() > request.maxBodyBytes()) {
-      fail(tooLong());
+    if (announced.isPresent() && !received.fits(announced.getAsLong())) {
+      fail(received.tooLarge());
       return;
     }
     bytes.toByteArrayPublisher().subscribe(new BodySubscriber(reply.code()));
-  }
-
-  private TokenProtocolException tooLong() {
-    return request.bodyTooLarge();
-  }
-
-  private Throwable translate(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof CtcTokenException) {
-      return t;
-    }
-    // Micronaut's messages may quote the request URI, and so the secret: the port keeps such a cause out
-    return request.failure("failed", t);
   }
 
   /** Takes the one response of the raw exchange. */
@@ -169,15 +147,14 @@ final class TokenExchange {
     @Override
     public void onComplete() {
       if (!received) {
-        fail(new TokenTransportException("no reply from " + request.redactedUri(), null));
+        fail(request.failure("got no reply", null));
       }
     }
   }
 
-  /** Collects the body up to the limit; one byte past it cancels the stream and fails the exchange. */
+  /** Collects the body; one byte past the limit cancels the stream and fails the exchange. */
   private final class BodySubscriber implements Subscriber<byte[]> {
     private final int status;
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
     BodySubscriber(int status) {
       this.status = status;
@@ -199,14 +176,9 @@ final class TokenExchange {
 
     @Override
     public void onNext(byte[] chunk) {
-      if (result.isDone()) {
-        return;
+      if (!result.isDone() && !received.append(chunk, 0, chunk.length)) {
+        fail(received.tooLarge());
       }
-      if (received.size() + (long) chunk.length > request.maxBodyBytes()) {
-        fail(tooLong());
-        return;
-      }
-      received.write(chunk, 0, chunk.length);
     }
 
     @Override
@@ -216,7 +188,7 @@ final class TokenExchange {
 
     @Override
     public void onComplete() {
-      if (result.complete(new TransportResponse(status, received.toByteArray()))) {
+      if (result.complete(received.response(status))) {
         release();
       }
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.ctcfile.token.testkit.Fault;
 import com.ctcfile.token.testkit.FakeCtcServer;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
@@ -20,8 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bearer filter in a real application context, in front of a {@link FakeCtcServer}: which calls
- * get the token, how a 401 is healed, and that nothing waits for a token on the caller's thread.
+ * What only the Micronaut filter promises, beyond the testkit's bearer contract
+ * ({@link MicronautBearerContractTest}), in a real application context in front of a
+ * {@link FakeCtcServer}: declarative clients, the order among the application's filters, path
+ * patterns, switching the filter off, and a declarative async call that never waits on the caller's
+ * thread.
  */
 class CtcBearerFilterTest {
 
@@ -92,54 +94,6 @@ class CtcBearerFilterTest {
   }
 
   @Test
-  void returnsASecond401AsIs() {
-    CtcApi api = start(Map.of()).getBean(CtcApi.class);
-    api.protectedResource();
-    server.rejectEveryToken(true);
-
-    assertThatThrownBy(api::protectedResource)
-        .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(401));
-
-    assertThat(server.rejected()).as("the first attempt and exactly one replay").isEqualTo(2);
-    assertThat(server.fetches()).as("the first token and one renewal").isEqualTo(2);
-  }
-
-  @Test
-  void callsToAnotherHostCarryNoToken() {
-    ApplicationContext context = start(Map.of());
-    context.getBean(CtcApi.class).protectedResource();
-
-    assertThat(context.getBean(OtherHostApi.class).anything()).contains("ok");
-
-    assertThat(other.authorizations()).containsExactly(Optional.empty());
-  }
-
-  @Test
-  void theTokenDoesNotFollowARedirectToAnotherHost() {
-    ApplicationContext context = start(Map.of("ctc.token.filter.hosts", "127.0.0.1:" + other.uri("").getPort()));
-    HttpClient client = context.createBean(HttpClient.class, other.uri(""));
-
-    String target = "http://localhost:" + other.uri("").getPort() + "/elsewhere";
-    client.toBlocking().retrieve(HttpRequest.GET("/redirect?to=" + target));
-
-    assertThat(other.authorizations()).hasSize(2);
-    assertThat(other.authorizations().get(0)).as("the configured host gets the token")
-        .hasValueSatisfying(header -> assertThat(header).isEqualTo("Bearer " + server.currentToken().orElseThrow()));
-    assertThat(other.authorizations().get(1)).as("localhost is not a configured host").isEmpty();
-  }
-
-  @Test
-  void keepsAnAuthorizationTheCallerSet() {
-    ApplicationContext context = start(Map.of("ctc.token.filter.hosts", "127.0.0.1"));
-    HttpClient client = context.createBean(HttpClient.class, other.uri(""));
-
-    client.toBlocking().retrieve(HttpRequest.GET("/mine").header("Authorization", "Basic bWU6eW91"));
-
-    assertThat(other.authorizations()).containsExactly(Optional.of("Basic bWU6eW91"));
-    assertThat(server.fetches()).isZero();
-  }
-
-  @Test
   void patternsLimitThePathsThatGetTheToken() {
     ApplicationContext context = start(Map.of(
         "ctc.token.filter.hosts", "127.0.0.1",
@@ -151,26 +105,6 @@ class CtcBearerFilterTest {
 
     assertThat(other.authorizations().get(0)).isPresent();
     assertThat(other.authorizations().get(1)).isEmpty();
-  }
-
-  @Test
-  void serviceIdsSelectTheirClientsCalls() {
-    ApplicationContext context = start(Map.of(
-        "ctc.token.filter.service-ids", "ctc-api",
-        "micronaut.http.services.ctc-api.url", server.endpoint().toString(),
-        "micronaut.http.services.other.url", other.uri("").toString()));
-    HttpClient ctc = context.getBean(io.micronaut.http.client.HttpClientRegistry.class)
-        .getClient(io.micronaut.http.client.HttpVersionSelection.forLegacyVersion(io.micronaut.http.HttpVersion.HTTP_1_1),
-            "ctc-api", null);
-    HttpClient notCtc = context.getBean(io.micronaut.http.client.HttpClientRegistry.class)
-        .getClient(io.micronaut.http.client.HttpVersionSelection.forLegacyVersion(io.micronaut.http.HttpVersion.HTTP_1_1),
-            "other", null);
-
-    assertThat(ctc.toBlocking().retrieve("/api/protected")).contains("ok");
-    notCtc.toBlocking().retrieve("/x");
-
-    assertThat(server.accepted()).isEqualTo(1);
-    assertThat(other.authorizations()).containsExactly(Optional.empty());
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.ctcfile.token.transport.vertx;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.CtcTokenException;
 import com.ctcfile.token.TokenProvider;
+import com.ctcfile.token.core.BearerFailures;
 import com.ctcfile.token.core.BearerHosts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,12 +15,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.client.impl.HttpContext;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -46,7 +45,6 @@ import java.util.function.Supplier;
  */
 final class BearerInterceptor implements Handler<HttpContext<?>> {
 
-  private static final System.Logger LOG = System.getLogger("com.ctcfile.token.transport.vertx");
   private static final String AUTHORIZATION = HttpHeaders.AUTHORIZATION.toString();
   private static final String ORIGINAL = "com.ctcfile.token.transport.vertx.original";
   private static final String SENT = "com.ctcfile.token.transport.vertx.sent";
@@ -108,8 +106,9 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
       return;
     }
     if (!BearerHosts.mayCarryToken(ssl ? "https" : "http", host, allowInsecureHttp)) {
-      context.fail(new CtcTokenException("refusing to send the CTC access token to " + host
-          + " over plain http: it would cross the network in clear text. Use https, or allowInsecureHttp(true)"));
+      String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+          + (options.getPort() == null ? "" : ":" + options.getPort());
+      context.fail(BearerFailures.plainHttpRefused("http://" + authority, "allowInsecureHttp(true)"));
       return;
     }
     whenDone(stage(provider::tokenAsync), Vertx.currentContext(), (token, failure) -> {
@@ -132,7 +131,8 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
     }
     Original original = context.get(ORIGINAL);
     if (original == null || !original.replayable()) {
-      renewInBackground(sent);
+      // the caller gets this 401; the next call gets the renewed token
+      BearerFailures.renewForNextCall(provider, sent);
       context.next();
       return;
     }
@@ -162,16 +162,6 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
     return end.recover(failure -> Future.succeededFuture());
   }
 
-  // the caller already has the 401; the next call gets the renewed token
-  private void renewInBackground(AccessToken rejected) {
-    stage(() -> provider.renewAfterRejectionAsync(rejected)).whenComplete((renewed, failure) -> {
-      if (failure != null) {
-        LOG.log(Level.DEBUG, () -> "renewal after a 401 on a request that cannot be replayed failed: "
-            + unwrap(failure));
-      }
-    });
-  }
-
   /**
    * Runs {@code then} with the stage's outcome: at once if it is already complete (a valid token is
    * held, the usual case), otherwise on {@code vertxContext} when it completes, or on the completing
@@ -185,9 +175,9 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
     }
     stage.whenComplete((value, failure) -> {
       if (vertxContext == null) {
-        then.accept(value, failure == null ? null : unwrap(failure));
+        then.accept(value, failure == null ? null : BearerFailures.unwrap(failure));
       } else {
-        vertxContext.runOnContext(ignored -> then.accept(value, failure == null ? null : unwrap(failure)));
+        vertxContext.runOnContext(ignored -> then.accept(value, failure == null ? null : BearerFailures.unwrap(failure)));
       }
     });
   }
@@ -197,7 +187,7 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
     try {
       value = done.join();
     } catch (CompletionException | CancellationException e) {
-      then.accept(null, unwrap(e));
+      then.accept(null, BearerFailures.unwrap(e));
       return;
     }
     then.accept(value, null);
@@ -220,14 +210,6 @@ final class BearerInterceptor implements Handler<HttpContext<?>> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static String header(RequestOptions options) {

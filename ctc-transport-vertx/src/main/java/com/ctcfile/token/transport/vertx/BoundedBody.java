@@ -1,5 +1,6 @@
 package com.ctcfile.token.transport.vertx;
 
+import com.ctcfile.token.core.port.ReplyBodyBuffer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -8,47 +9,39 @@ import io.vertx.core.streams.WriteStream;
 import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
- * Collects a token reply's body up to a limit. The first chunk that would pass it fails the
- * {@link TokenFetch} (which drops the connection) instead of being stored, so no more than the limit
- * is ever held. Used on the request's event loop only; not thread-safe.
+ * Collects a token reply's body into a {@link ReplyBodyBuffer}. The first chunk that would pass the
+ * limit fails the {@link TokenFetch} (which resets the request and drops the connection) instead of
+ * being stored. Used on the request's event loop only; not thread-safe.
  */
-final class BoundedBody implements BodyStream<Buffer> {
+final class BoundedBody implements BodyStream<ReplyBodyBuffer> {
 
   private final TokenFetch fetch;
-  private final int limit;
-  private final Buffer received;
-  private final Promise<Buffer> done = Promise.promise();
-  private boolean overflowed;
+  private final ReplyBodyBuffer received;
+  private final Promise<ReplyBodyBuffer> done = Promise.promise();
 
-  BoundedBody(TokenFetch fetch, int limit) {
+  BoundedBody(TokenFetch fetch, ReplyBodyBuffer received) {
     this.fetch = fetch;
-    this.limit = limit;
-    this.received = Buffer.buffer(Math.min(limit, 8 * 1024));
+    this.received = received;
   }
 
   @Override
-  public Future<Buffer> result() {
+  public Future<ReplyBodyBuffer> result() {
     return done.future();
   }
 
   @Override
   public Future<Void> write(Buffer data) {
-    if (overflowed) {
-      return Future.failedFuture("body limit exceeded");
+    if (!received.append(data.getBytes(), 0, data.length())) {
+      fetch.overflow(received);
+      done.tryFail(received.tooLarge());
+      return Future.failedFuture(received.tooLarge());
     }
-    if ((long) received.length() + data.length() > limit) {
-      overflowed = true;
-      Exception failure = fetch.overflow(limit);
-      done.tryFail(failure);
-      return Future.failedFuture(failure);
-    }
-    received.appendBuffer(data);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> end() {
-    if (!overflowed) {
+    if (!received.overflowed()) {
       done.tryComplete(received);
     }
     return Future.succeededFuture();

@@ -55,7 +55,7 @@ import java.util.Objects;
  * provider's unchecked {@link com.ctcfile.token.CtcTokenException} ({@code CtcApiException},
  * {@code TokenTransportException}, {@code RenewalRateLimitedException}, ...), also when it was a
  * renewal after a 401 whose body was already dropped. After a 401 to a streamed request a failed
- * renewal is only logged at {@code DEBUG} (System.Logger {@code com.ctcfile.token.transport.vertx}).
+ * renewal is only logged at {@code DEBUG} (System.Logger {@code com.ctcfile.token.core.BearerFailures}).
  * No message contains a token.
  *
  * <p><b>Threads.</b> The token comes from {@link TokenProvider#tokenAsync()} and

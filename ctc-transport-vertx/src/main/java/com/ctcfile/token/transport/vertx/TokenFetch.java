@@ -1,12 +1,11 @@
 package com.ctcfile.token.transport.vertx;
 
-import com.ctcfile.token.TokenProtocolException;
+import com.ctcfile.token.CtcTokenException;
+import com.ctcfile.token.core.port.ReplyBodyBuffer;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -14,33 +13,36 @@ import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.codec.spi.BodyStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One token request of a {@link VertxTransport}: its outcome, its deadline and the Vert.x request
- * to abort when the deadline passes or the body grows past its limit.
+ * One token request of a {@link VertxTransport}: its outcome, and the Vert.x request to reset when
+ * the outcome is a failure before the exchange is over: core cancelled the stage (its deadline, the
+ * manager closing) or the body grew past its limit. A reset closes the HTTP/1.x connection, so the
+ * server stops writing too.
  *
- * <p>It is also the request's {@link BodyCodec}, for two reasons: the body is read through a
- * {@link BoundedBody} that stops at the limit, and the codec marks the request as a token request,
- * which {@link TokenFetchInterceptor} (to learn the Vert.x request) and {@link BearerInterceptor}
- * (never to authorize it) recognise. Thread-safe: the interceptor, the body and the timer run on the
- * request's event loop, {@link #result()} may be read from anywhere.
+ * <p>It is also the request's {@link BodyCodec}, for two reasons: the body is read into a
+ * {@link ReplyBodyBuffer} that stops at the limit, and the codec marks the request as a token
+ * request, which {@link TokenFetchInterceptor} (to learn the Vert.x request) and
+ * {@link BearerInterceptor} (never to authorize it) recognise. Thread-safe: the interceptor and the
+ * body run on the request's event loop, {@link #result()} may be cancelled from anywhere.
  */
-final class TokenFetch implements BodyCodec<Buffer> {
+final class TokenFetch implements BodyCodec<ReplyBodyBuffer> {
 
   private final TransportRequest request;
-  private final long deadlineNanos;
   private final CompletableFuture<TransportResponse> result = new CompletableFuture<>();
 
   // guarded by this
   private HttpClientRequest inFlight;
-  private Vertx timerOwner;
-  private long timerId = -1;
+  private Context context;
 
   TokenFetch(TransportRequest request) {
     this.request = request;
-    this.deadlineNanos = System.nanoTime() + request.timeout().toNanos();
-    result.whenComplete((response, failure) -> disarm());
+    result.whenComplete((response, failure) -> {
+      if (failure != null) {
+        abort();
+      }
+    });
   }
 
   /** Whether {@code request} is a token request of a {@link VertxTransport}. */
@@ -50,117 +52,79 @@ final class TokenFetch implements BodyCodec<Buffer> {
 
   /** The fetch of a token request, or {@code null} for any other request. */
   static TokenFetch of(HttpRequest<?> request) {
-    return request != null && request.bodyCodec() instanceof TokenFetch ? (TokenFetch) request.bodyCodec() : null;
+    return isTokenRequest(request) ? (TokenFetch) request.bodyCodec() : null;
   }
 
   CompletionStage<TransportResponse> result() {
     return result;
   }
 
-  /** Whole milliseconds left before the deadline, at least 1. */
-  long millisLeft() {
-    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime() + 999_999));
-  }
-
   @Override
-  public BodyStream<Buffer> stream() {
-    return new BoundedBody(this, request.maxBodyBytes());
+  public BodyStream<ReplyBodyBuffer> stream() {
+    return new BoundedBody(this, new ReplyBodyBuffer(request));
   }
 
   /**
-   * The connection is there and the request is about to be written: from now on an abort closes
-   * it. Arms the timer for the rest of the deadline (the wait for a connection was bounded by the
-   * request's connect timeout).
+   * The connection is there and the request is about to be written: from now on a failure resets it.
    *
-   * @param context the event-loop context the request runs on, for the timer; may be null
-   * @return false if the fetch is already over (timed out, closed), so the request must not be sent
+   * @param eventLoop the context the request runs on, where a reset from another thread goes
+   * @return false if the fetch is already over (cancelled), so the request must not be sent
    */
-  boolean sending(HttpClientRequest clientRequest, Context context) {
+  boolean sending(HttpClientRequest clientRequest, Context eventLoop) {
     synchronized (this) {
       inFlight = clientRequest;
+      context = eventLoop;
     }
     if (result.isDone()) {
       clientRequest.reset();
       return false;
-    }
-    long left = deadlineNanos - System.nanoTime();
-    if (left <= 0) {
-      timedOut();
-      return false;
-    }
-    Vertx vertx = context == null ? null : context.owner();
-    if (vertx != null) {
-      long id = vertx.setTimer(millisLeft(), ignored -> timedOut());
-      synchronized (this) {
-        timerOwner = vertx;
-        timerId = id;
-      }
-      if (result.isDone()) {
-        disarm();
-      }
-    } else {
-      // not on a Vert.x thread, which a WebClient never does here; a JDK timer keeps the bound anyway
-      CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS).execute(this::timedOut);
     }
     return true;
   }
 
-  /** The body went past the limit: fails the fetch and drops the connection. Returns the failure. */
-  TokenProtocolException overflow(int limit) {
-    TokenProtocolException failure = new TokenProtocolException("the reply to " + request
-        + " has a body over " + limit + " bytes; reading stopped there");
-    if (result.completeExceptionally(failure)) {
-      abort();
-    }
-    return failure;
+  /** The body went past the limit: fails the fetch, which resets the request. */
+  void overflow(ReplyBodyBuffer body) {
+    result.completeExceptionally(body.tooLarge());
   }
 
-  /** How the WebClient's exchange ended; a fetch already over (timeout, overflow) ignores it. */
-  void completed(AsyncResult<HttpResponse<Buffer>> exchange) {
-    if (result.isDone()) {
-      return;
-    }
+  /** How the WebClient's exchange ended; a fetch already over (cancelled, overflowed) ignores it. */
+  void completed(AsyncResult<HttpResponse<ReplyBodyBuffer>> exchange) {
     if (exchange.succeeded()) {
-      HttpResponse<Buffer> response = exchange.result();
-      Buffer body = response.body();
-      result.complete(new TransportResponse(response.statusCode(), body == null ? new byte[0] : body.getBytes()));
+      HttpResponse<ReplyBodyBuffer> response = exchange.result();
+      ReplyBodyBuffer body = response.body();
+      result.complete(body == null ? new TransportResponse(response.statusCode(), new byte[0])
+          : body.response(response.statusCode()));
     } else {
-      result.completeExceptionally(FetchFailures.translate(request, exchange.cause()));
+      failed(exchange.cause());
     }
   }
 
-  /** Fails the fetch before Vert.x saw the request, e.g. when creating it threw. */
+  /**
+   * Fails the fetch with what Vert.x reported, through {@link TransportRequest#failure}: Vert.x
+   * quotes the whole request URI, secret included, in some messages ("... while executing GET
+   * /oauth/accesstoken?clientId=..&clientSecret=.."), which the port keeps out.
+   */
   void failed(Throwable failure) {
-    result.completeExceptionally(FetchFailures.translate(request, failure));
+    result.completeExceptionally(failure instanceof CtcTokenException ? failure
+        : request.failure(failure instanceof TimeoutException ? "got no connection within its timeout" : "failed",
+            failure));
   }
 
-  private void timedOut() {
-    if (result.completeExceptionally(FetchFailures.timedOut(request))) {
-      abort();
-    }
-  }
-
-  // HTTP/1.x: a reset of a request in flight closes its connection, so the server stops writing too
+  // reset on the request's event loop: Vert.x expects its requests to be driven from there
   private void abort() {
     HttpClientRequest clientRequest;
+    Context eventLoop;
     synchronized (this) {
       clientRequest = inFlight;
+      eventLoop = context;
     }
-    if (clientRequest != null) {
+    if (clientRequest == null) {
+      return; // not sent yet: sending() sees the outcome and resets it then
+    }
+    if (eventLoop == null) {
       clientRequest.reset();
-    }
-  }
-
-  private void disarm() {
-    Vertx vertx;
-    long id;
-    synchronized (this) {
-      vertx = timerOwner;
-      id = timerId;
-      timerOwner = null;
-    }
-    if (vertx != null) {
-      vertx.cancelTimer(id);
+    } else {
+      eventLoop.runOnContext(ignored -> clientRequest.reset());
     }
   }
 

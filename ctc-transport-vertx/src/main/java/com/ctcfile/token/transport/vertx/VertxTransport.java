@@ -1,9 +1,9 @@
 package com.ctcfile.token.transport.vertx;
 
-import com.ctcfile.token.TokenTransportException;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +13,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,16 +40,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>What is sent.</b> {@code GET} of the request URI exactly as given, with
  * {@code Accept: application/json}; no redirect is followed. The reply body is streamed into a
  * buffer of at most {@link TransportRequest#maxBodyBytes()} (64 KiB): the first byte past it fails
- * the fetch with {@link com.ctcfile.token.TokenProtocolException} and closes the connection. The whole
- * exchange, waiting for a pooled connection and connecting included, is bounded by
- * {@link TransportRequest#timeout()}; past it the fetch fails with {@link TokenTransportException}
- * and the connection is closed. Refused, dropped or failing connections fail with
- * {@link TokenTransportException}. Every status, 4xx and 5xx included, is a response. No message
- * names the query, which carries the client secret.
+ * the fetch with {@link com.ctcfile.token.TokenProtocolException} and closes the connection. Core
+ * bounds the whole exchange and cancels the stage when its deadline passes or the manager closes;
+ * a cancelled stage resets the Vert.x request, which closes its connection. Refused, dropped or
+ * failing connections fail with {@link com.ctcfile.token.TokenTransportException}. Every status, 4xx
+ * and 5xx included, is a response. No message names the query, which carries the client secret.
  *
  * <p><b>A caller's WebClient.</b> Pass a plain client: interceptors already on it (a
  * {@code WebClientSession}'s cookies, a {@code CachingWebClient}'s cache, your own logging) also see
- * the token request. The Web Client offers no public way to abort a request, so this transport adds
+ * the token request. A caller's client made with {@code setLogActivity(true)} hex-dumps the token
+ * request, secret included, to Netty's {@code io.netty.handler.logging.LoggingHandler} logger at
+ * {@code DEBUG}: see {@link #requestLoggersEnabled()}. The Web Client offers no public way to
+ * abort a request, so this transport adds
  * one stateless interceptor to the client (the mechanism Vert.x's own {@code OAuth2WebClient} uses)
  * that only acts on token requests; every other request of the client passes it untouched. A client
  * with {@link CtcBearerAuth} installed may be shared: token requests never get the bearer. That
@@ -60,6 +63,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stage on the client's event loop, where core's continuation runs (it never blocks).
  */
 public final class VertxTransport implements Transport {
+
+  static final String ACTIVITY_LOGGER = "io.netty.handler.logging.LoggingHandler";
 
   private final WebClient client;
   private final boolean ownsClient;
@@ -96,16 +101,16 @@ public final class VertxTransport implements Transport {
   public CompletionStage<TransportResponse> send(TransportRequest request) {
     Objects.requireNonNull(request, "request");
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new TokenTransportException("transport is closed: " + request, null));
+      return CompletableFuture.failedFuture(request.notSent("the transport is closed"));
     }
     TokenFetch fetch = new TokenFetch(request);
     try {
-      HttpRequest<Buffer> http = client.request(HttpMethod.GET, options(request.uri(), fetch.millisLeft()))
+      HttpRequest<Buffer> http = client.request(HttpMethod.GET, options(request))
           .putHeader(HttpHeaders.ACCEPT.toString(), "application/json");
       http.as(fetch).send().onComplete(fetch::completed);
     } catch (RuntimeException e) {
       // a closed client throws here rather than failing the future
-      fetch.failed(e);
+      return CompletableFuture.failedFuture(request.notSent("the client refused it (" + e.getClass().getSimpleName() + ")"));
     }
     return fetch.result();
   }
@@ -123,8 +128,22 @@ public final class VertxTransport implements Transport {
     return "VertxTransport{" + (ownsClient ? "own WebClient" : "caller's WebClient") + (closed.get() ? ", closed" : "") + "}";
   }
 
+  /**
+   * Netty's activity logger, {@code io.netty.handler.logging.LoggingHandler}, if it is enabled at
+   * {@code DEBUG} and this transport sends through a caller's client: a client made with
+   * {@code setLogActivity(true)} hex-dumps every request there, query and secret included, and a
+   * caller's client's options cannot be read. A transport's own client never logs activity, so it
+   * names none.
+   */
+  @Override
+  public List<String> requestLoggersEnabled() {
+    return !ownsClient && InternalLoggerFactory.getInstance(ACTIVITY_LOGGER).isDebugEnabled()
+        ? List.of(ACTIVITY_LOGGER) : List.of();
+  }
+
   // host, port and the raw path and query as given: nothing is decoded and encoded again
-  private static RequestOptions options(URI uri, long connectTimeoutMillis) {
+  private static RequestOptions options(TransportRequest request) {
+    URI uri = request.uri();
     boolean ssl = "https".equals(uri.getScheme().toLowerCase(Locale.ROOT));
     String host = uri.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -137,6 +156,7 @@ public final class VertxTransport implements Transport {
         .setSsl(ssl)
         .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
         .setFollowRedirects(false)
-        .setConnectTimeout(connectTimeoutMillis);
+        // a second guard: core's deadline cancels the whole exchange
+        .setConnectTimeout(request.timeout().toMillis());
   }
 }

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The whole Vert.x stack against the strict fake server: {@link TokenManager} fetching through
- * {@link VertxTransport}, and a WebClient with {@link CtcBearerAuth} calling the protected API.
+ * The whole Vert.x stack against the strict fake server, calls made from an event loop:
+ * {@link TokenManager} fetching through {@link VertxTransport}, and a WebClient with
+ * {@link CtcBearerAuth} calling the protected API (the bearer contract's calls come from test
+ * threads: {@link VertxBearerContractTest}).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EndToEndTest {
@@ -65,47 +67,6 @@ class EndToEndTest {
     api.close();
     manager.close();
     server.close();
-  }
-
-  @Test
-  @DisplayName("calls carry the bearer; one fetch serves them all")
-  void callsCarryTheBearer() {
-    for (int i = 0; i < 3; i++) {
-      assertThat(awaitResult(api.getAbs(url).send()).statusCode()).isEqualTo(200);
-    }
-
-    assertThat(server.accepted()).isEqualTo(3);
-    assertThat(server.rejected()).isZero();
-    assertThat(server.fetches()).isEqualTo(1);
-  }
-
-  @Test
-  @DisplayName("a token invalidated by someone else's fetch is healed by one renewal and a replay")
-  void healsAnInvalidatedToken() {
-    awaitResult(api.getAbs(url).send());
-    server.issueTokenOutOfBand();
-
-    HttpResponse<Buffer> response = awaitResult(api.getAbs(url).send());
-
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(server.fetches()).as("exactly one extra fetch").isEqualTo(2);
-    assertThat(server.rejected()).isEqualTo(1);
-    assertThat(server.accepted()).isEqualTo(2);
-    assertThat(tokens.count("renewAfterRejectionAsync")).isEqualTo(1);
-  }
-
-  @Test
-  @DisplayName("when the API rejects every token, the replay's 401 reaches the caller after one renewal")
-  void returnsTheSecond401() {
-    awaitResult(api.getAbs(url).send());
-    server.rejectEveryToken(true);
-
-    HttpResponse<Buffer> response = awaitResult(api.getAbs(url).send());
-
-    assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.bodyAsJsonObject().getString("errcode")).isEqualTo(FakeCtcServer.ERRCODE_INVALID_TOKEN);
-    assertThat(server.rejected()).isEqualTo(2);
-    assertThat(server.fetches()).isEqualTo(2);
   }
 
   @Test

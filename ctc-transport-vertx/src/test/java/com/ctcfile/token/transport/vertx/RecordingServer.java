@@ -41,7 +41,7 @@ final class RecordingServer implements AutoCloseable {
     }
   }
 
-  /** Decides the reply to a request. */
+  /** Decides the reply to a request; {@code null} leaves the request unanswered. */
   interface Behaviour extends Function<Seen, Reply> {}
 
   private final HttpServer server;
@@ -81,6 +81,9 @@ final class RecordingServer implements AutoCloseable {
       Seen seen = new Seen(request.method().name(), request.uri(), headers, body.toString());
       requests.add(seen);
       Reply reply = behaviour.apply(seen);
+      if (reply == null) {
+        return;
+      }
       request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json");
       if (reply.location() != null) {
         request.response().putHeader("Location", reply.location());

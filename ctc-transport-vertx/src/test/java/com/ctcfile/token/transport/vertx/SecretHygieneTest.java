@@ -166,16 +166,12 @@ class SecretHygieneTest {
     URI uri = com.ctcfile.token.core.wire.TokenRequestUri.of(server.endpoint(), CLIENT_ID, SECRET);
     URI dead = com.ctcfile.token.core.wire.TokenRequestUri.of(URI.create("http://127.0.0.1:" + deadPort()), CLIENT_ID, SECRET);
     try (VertxTransport transport = VertxTransport.create(vertx)) {
+      // late and stalled replies are core's to time out: see the fetches through a manager above
       failures.add(sendFailure(transport, dead, Duration.ofSeconds(5)));
-      server.enqueue(Fault.delay(Duration.ofSeconds(30)));
-      failures.add(sendFailure(transport, uri, Duration.ofMillis(300)));
-      server.enqueue(Fault.stallBody(Duration.ofSeconds(30)));
-      failures.add(sendFailure(transport, uri, Duration.ofMillis(300)));
       server.enqueue(Fault.dropConnection());
       failures.add(sendFailure(transport, uri, Duration.ofSeconds(5)));
       server.enqueue(Fault.hugeBody(1024 * 1024));
       failures.add(sendFailure(transport, uri, Duration.ofSeconds(5)));
-      tokens.add(server.currentToken().orElseThrow());
       shown.add(transport.toString());
       transport.close();
       failures.add(sendFailure(transport, uri, Duration.ofSeconds(5)));
@@ -184,14 +180,13 @@ class SecretHygieneTest {
     TransportRequest request = new TransportRequest(uri, Duration.ofSeconds(1), 1024);
     Throwable quoting = new io.vertx.core.VertxException("The timeout period of 1000ms has been exceeded while executing GET "
         + uri.getRawPath() + "?" + uri.getRawQuery() + " for server 127.0.0.1:" + server.port(), true);
-    failures.add(FetchFailures.translate(request, quoting));
-    failures.add(FetchFailures.translate(request, new RuntimeException("wrapped", quoting)));
+    failures.add(failureOfFetchFailingWith(request, quoting));
+    failures.add(failureOfFetchFailingWith(request, new RuntimeException("wrapped", quoting)));
 
     assertThat(failures).extracting(Object::getClass).map(Class.class::cast).containsExactly(
-        TokenTransportException.class, TokenTransportException.class, TokenTransportException.class,
-        TokenTransportException.class, TokenProtocolException.class, TokenTransportException.class,
-        TokenTransportException.class, TokenTransportException.class);
-    assertThat(failures.get(6).getCause()).hasMessageContaining("message withheld");
+        TokenTransportException.class, TokenTransportException.class, TokenProtocolException.class,
+        TokenTransportException.class, TokenTransportException.class, TokenTransportException.class);
+    assertThat(failures.get(4).getCause()).hasMessageContaining("message withheld");
     String everything = new String(printed.toByteArray(), StandardCharsets.UTF_8) + String.join("\n", logged)
         + String.join("\n", shown);
     for (String secret : secretForms()) {
@@ -200,6 +195,12 @@ class SecretHygieneTest {
     for (Throwable failure : failures) {
       assertClean(failure);
     }
+  }
+
+  private static Throwable failureOfFetchFailingWith(TransportRequest request, Throwable vertxFailure) {
+    TokenFetch fetch = new TokenFetch(request);
+    fetch.failed(vertxFailure);
+    return catchThrowable(() -> fetch.result().toCompletableFuture().join()).getCause();
   }
 
   private static Throwable sendFailure(VertxTransport transport, URI uri, Duration timeout) throws Exception {

@@ -1,16 +1,20 @@
 package com.ctcfile.token.transport.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.ctcfile.token.TokenTransportException;
+import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.port.Transport;
 import com.ctcfile.token.core.port.TransportRequest;
 import com.ctcfile.token.core.port.TransportResponse;
 import com.ctcfile.token.testkit.TransportContractTest;
 import com.ctcfile.token.transport.vertx.RecordingServer.Reply;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,7 +109,8 @@ class VertxTransportTest {
     @DisplayName("create(WebClient) never closes the caller's client: it keeps its connections and keeps working")
     void leavesTheCallersClientOpen() throws Exception {
       server = RecordingServer.start(vertx, seen -> Reply.ok("{\"mine\":true}"));
-      WebClient client = WebClient.create(vertx);
+      // one connection at most: the caller's next request can only go out on the token request's one
+      WebClient client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(1));
       try {
         Transport transport = VertxTransport.create(client);
         assertThat(sendAndAwait(transport).statusCode()).isEqualTo(200);
@@ -115,6 +120,7 @@ class VertxTransportTest {
         assertThat(failureOf(transport)).isInstanceOf(TokenTransportException.class);
         assertThat(CtcBearerAuthTest.awaitResult(client.getAbs(server.url("/api/mine")).send()).bodyAsString())
             .isEqualTo("{\"mine\":true}");
+        assertThat(server.openConnections()).as("the caller's pooled connection, reused").isEqualTo(1);
         assertThat(server.closedConnections()).as("connections of the caller's client that were closed").isZero();
       } finally {
         client.close();
@@ -131,6 +137,42 @@ class VertxTransportTest {
         assertThat(sendAndAwait(second).statusCode()).isEqualTo(200);
       } finally {
         client.close();
+      }
+    }
+
+    @Test
+    @DisplayName("cancelled fetches, as core's deadline cancels them, reset their requests: no connection stays open")
+    void cancelResetsTheRequest() throws Exception {
+      server = RecordingServer.start(vertx, seen -> null);
+      int fetches = 10;
+      WebClient client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(fetches));
+      try (Transport transport = VertxTransport.create(client)) {
+        List<CompletableFuture<TransportResponse>> replies = new ArrayList<>();
+        for (int i = 0; i < fetches; i++) {
+          replies.add(transport.send(request()).toCompletableFuture());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.requests().size() == fetches);
+
+        replies.forEach(reply -> reply.cancel(true));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 0);
+        assertThat(server.closedConnections()).isEqualTo(fetches);
+      } finally {
+        client.close();
+      }
+    }
+
+    @Test
+    @DisplayName("a TokenManager whose fetch timeout passes leaves no connection open")
+    void aManagersDeadlineResetsTheRequest() {
+      server = RecordingServer.start(vertx, seen -> null);
+      try (TokenManager tokens = TokenManager.builder().endpoint(URI.create(server.url("")))
+          .clientId("a").clientSecret("b").fetchTimeout(Duration.ofMillis(300))
+          .transport(VertxTransport.create(vertx)).build()) {
+        assertThatThrownBy(tokens::token).isInstanceOf(TokenTransportException.class);
+        assertThat(server.requests()).hasSize(1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 0);
       }
     }
 
