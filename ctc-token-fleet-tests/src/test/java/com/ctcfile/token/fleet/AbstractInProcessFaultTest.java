@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -595,7 +596,7 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
       List<String> old = new ArrayList<>(List.of(others));
       old.add(before);
       return watch.samples().stream().filter(s -> s.nanos() - nanos >= 0).map(FleetWatch.Sample::row)
-          .flatMap(java.util.Optional::stream).filter(row -> row.value().isPresent() && !old.contains(row.value().get()))
+          .flatMap(Optional::stream).filter(row -> row.value().isPresent() && !old.contains(row.value().get()))
           .mapToLong(StoredToken::version).findFirst().orElseThrow();
     }
 
@@ -668,7 +669,6 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
       long failures = nodes.stream().mapToLong(node -> node.calls().failures().size()).sum();
       return new Figures("fault:" + test, database).put("nodes", nodes.size()).put("calls", calls)
           .put("failedAfterReplay", failures).put("rejected401", server.rejected())
-          .put("healed401", server.rejected() - failureKinds().getOrDefault("status401", 0L))
           .put("fetchesTotal", server.fetches())
           .put("backwards", nodes.stream().mapToLong(InProcessNode::backwards).sum())
           .put("closeMillis", nodes.stream().map(node -> String.valueOf(node.closeMillis()))

@@ -97,9 +97,12 @@ abstract class AbstractMultiJvmFaultTest extends FleetTestBase {
         .pollInterval(Duration.ofMillis(5)).until(() -> server.tokenRequests() >= 3);
     NodeProcess second = leaseHolder(observer, key, survivors);
     long secondClosed = System.currentTimeMillis();
-    Map<String, String> secondResult = second.stop(STOP);
-    StoredToken released = read(observer, key);
+    second.requestStop();
+    // read as soon as close() released the lease, not once the process is gone: the settle period is short
+    StoredToken released = await("the aborted fetch's lease released").atMost(STOP).pollInterval(Duration.ofMillis(5))
+        .until(() -> read(observer, key), row -> !row.isLeased());
     long settleEnd = System.currentTimeMillis() + released.settleIn().toMillis();
+    Map<String, String> secondResult = second.awaitResult(STOP);
     NodeProcess last = survivors.get(survivors.get(0) == second ? 1 : 0);
     long secondRecovered = await("the last node on a token of its own").atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(10))

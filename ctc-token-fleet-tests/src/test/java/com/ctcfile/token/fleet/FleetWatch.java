@@ -119,11 +119,6 @@ final class FleetWatch implements AutoCloseable {
     return List.copyOf(seen);
   }
 
-  /** A sample taken now, on the caller's thread. */
-  Sample now() {
-    return sample();
-  }
-
   @Override
   public void close() {
     running = false;

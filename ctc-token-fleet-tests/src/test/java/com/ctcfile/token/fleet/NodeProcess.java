@@ -205,7 +205,17 @@ final class NodeProcess implements AutoCloseable {
    * or {@code -}) and {@code threadsGoneMillis}.
    */
   Map<String, String> stop(Duration atMost) {
+    requestStop();
+    return awaitResult(atMost);
+  }
+
+  /** Tells the node to stop and returns at once; {@link #awaitResult} waits for it. */
+  void requestStop() {
     send("STOP");
+  }
+
+  /** Waits for a node told to stop to exit and returns its {@code RESULT}, as {@link #stop} does. */
+  Map<String, String> awaitResult(Duration atMost) {
     try {
       if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError("node " + nodeId + " did not stop in " + atMost + ": " + diagnostics());
