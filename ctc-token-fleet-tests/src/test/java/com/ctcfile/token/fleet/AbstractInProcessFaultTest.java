@@ -273,12 +273,13 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
    * An UPDATE sets the row's version back while the fleet runs (same token). Nodes compare tokens by
    * value and publish time, so it costs no fetch; the next renewal, the cycle's one fetch, is
    * published above every version handed out. Documented window: none; bound: one fetch per renewal
-   * cycle.
+   * cycle (half a lifetime here).
    */
   @Test
   void aVersionSetBackByHandCostsNoFetchAndVersionsKeepGrowing() {
-    Duration lifetime = Duration.ofSeconds(2);
-    Fleet fleet = new Fleet(lifetime).node("a", shortTimes()).node("b", shortTimes()).node("c", shortTimes())
+    Duration lifetime = Duration.ofSeconds(3);
+    Fleet fleet = new Fleet(lifetime).node("a", halfWay(lifetime)).node("b", halfWay(lifetime))
+        .node("c", halfWay(lifetime))
         .start();
     fleet.awaitEveryNodeOn(fleet.awaitPublished(2));
 
@@ -299,8 +300,8 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
 
     assertThat(firstVersionAfter).as("the version the renewal after the edit published").isGreaterThan(highestBefore);
     assertThat(fetchesAfter).as("fetches in %s after the edit: one per renewal cycle", window)
-        .isLessThanOrEqualTo(window.toMillis() / cycle(lifetime).toMillis() + 1);
-    fleet.assertNoLoop(lifetime);
+        .isLessThanOrEqualTo(window.toMillis() / lifetime.dividedBy(2).toMillis() + 1);
+    fleet.assertNoLoop(lifetime.dividedBy(2));
     fleet.assertNoFailureOutside(CallLog.Window.NONE);
     fleet.assertVersionsNeverWentBack();
     fleet.assertEveryThreadEnded();
@@ -314,8 +315,9 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
    */
   @Test
   void aRestoredOlderRowIsFollowedWithOneFetchAndNoNodeServesTheRestoredToken() {
-    Duration lifetime = Duration.ofSeconds(2);
-    Fleet fleet = new Fleet(lifetime).node("a", shortTimes()).node("b", shortTimes()).node("c", shortTimes())
+    Duration lifetime = Duration.ofSeconds(3);
+    Fleet fleet = new Fleet(lifetime).node("a", halfWay(lifetime)).node("b", halfWay(lifetime))
+        .node("c", halfWay(lifetime))
         .start();
     StoredToken saved = fleet.awaitPublished(2);
     String backup = fleet.table + "_bak";
@@ -346,8 +348,8 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
     assertThat(servedRestored).as("times a node handed out the restored token").isZero();
     assertThat(firstVersionAfter).isGreaterThan(highestBefore);
     assertThat(fetchesAfter).as("fetches in %s after the restore: one per renewal cycle", window)
-        .isLessThanOrEqualTo(window.toMillis() / cycle(lifetime).toMillis() + 1);
-    fleet.assertNoLoop(lifetime);
+        .isLessThanOrEqualTo(window.toMillis() / lifetime.dividedBy(2).toMillis() + 1);
+    fleet.assertNoLoop(lifetime.dividedBy(2));
     fleet.assertNoFailureOutside(CallLog.Window.NONE);
     fleet.assertVersionsNeverWentBack();
     fleet.assertEveryThreadEnded();
@@ -463,14 +465,13 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
 
   // ---- helpers
 
-  private static UnaryOperator<TokenManagerBuilder> shortTimes() {
-    return b -> b.fetchTimeout(Duration.ofMillis(800)).leaseDuration(Duration.ofMillis(1500))
-        .storeTimeout(Duration.ofMillis(800));
-  }
-
-  /** The renewal cycle of a token of {@code lifetime} with the default refresh-ahead (20 %). */
-  private static Duration cycle(Duration lifetime) {
-    return lifetime.multipliedBy(4).dividedBy(5);
+  /**
+   * Nodes that renew half-way through a token's lifetime, so a renewal cycle is half a lifetime and a
+   * store call slowed by a busy machine still leaves the token time to spare.
+   */
+  private static UnaryOperator<TokenManagerBuilder> halfWay(Duration lifetime) {
+    return b -> b.refreshAhead(lifetime.dividedBy(2)).fetchTimeout(Duration.ofMillis(800))
+        .leaseDuration(Duration.ofMillis(1500)).storeTimeout(Duration.ofMillis(800));
   }
 
   private static long millis(long nanos) {
@@ -701,10 +702,10 @@ abstract class AbstractInProcessFaultTest extends FleetTestBase {
       }
     }
 
-    /** No two fetches of the fleet closer than a renewal cycle (less the spread's slack): no loop. */
-    void assertNoLoop(Duration lifetime) {
+    /** No two fetches of the fleet closer than a renewal {@code cycle} (less a little slack): no loop. */
+    void assertNoLoop(Duration cycle) {
       assertThat(shortestRefetchMillis()).as("shortest time between two fetches of the fleet")
-          .matches(gap -> gap < 0 || gap >= cycle(lifetime).toMillis() - 50, "at least a renewal cycle");
+          .matches(gap -> gap < 0 || gap >= cycle.toMillis() - 50, "at least a renewal cycle");
     }
 
     void assertEveryThreadEnded() {

@@ -178,9 +178,10 @@ abstract class AbstractMultiJvmFaultTest extends FleetTestBase {
     TokenKey key = TokenKey.of(server.endpoint(), server.clientId());
     TcpProxy proxy = TcpProxy.to(database.address());
     resources.add(proxy);
-    NodeProcess.Config direct = config(server, table, 2, Duration.ofSeconds(2), Duration.ofSeconds(1), null);
-    NodeProcess.Config dark = direct.via(darkPathUrl(proxy.port()))
-        .with("refreshAheadMillis", lifetime.dividedBy(2).toMillis()) // it renews first
+    // the dark node renews half-way, the direct one a little later, with time to spare on a busy machine
+    NodeProcess.Config direct = config(server, table, 2, Duration.ofSeconds(2), Duration.ofSeconds(1),
+        Duration.ofMillis(1500));
+    NodeProcess.Config dark = direct.via(darkPathUrl(proxy.port())).refreshingAhead(lifetime.dividedBy(2))
         .with("storeTimeoutMillis", storeTimeout.toMillis())
         .with("queryTimeoutSeconds", 1)
         .with("connectionTimeoutMillis", 1000)

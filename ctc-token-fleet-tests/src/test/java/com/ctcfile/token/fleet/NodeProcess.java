@@ -48,6 +48,12 @@ final class NodeProcess implements AutoCloseable {
           refreshAhead, more);
     }
 
+    /** This configuration with another refresh-ahead. */
+    Config refreshingAhead(Duration ahead) {
+      return new Config(jdbcUrl, table, endpoint, clientId, clientSecret, threads, paceMillis, lease, fetchTimeout,
+          ahead, options);
+    }
+
     /** This configuration on another JDBC URL, e.g. one through a {@link TcpProxy}. */
     Config via(String url) {
       return new Config(url, table, endpoint, clientId, clientSecret, threads, paceMillis, lease, fetchTimeout,
