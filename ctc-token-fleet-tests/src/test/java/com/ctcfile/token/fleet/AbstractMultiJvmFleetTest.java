@@ -183,7 +183,7 @@ abstract class AbstractMultiJvmFleetTest extends FleetTestBase {
       Settings settings) {
     NodeProcess.Config config = new NodeProcess.Config(database.url(), table, server.endpoint().toString(),
         server.clientId(), server.clientSecret(), settings.threads(), settings.paceMillis(), settings.lease(),
-        settings.fetchTimeout(), settings.refreshAhead());
+        settings.fetchTimeout(), settings.refreshAhead(), Map.of());
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 1; i <= count; i++) {

@@ -144,6 +144,24 @@ abstract class FleetDatabase implements AutoCloseable {
     }
   }
 
+  /** Runs {@code statements} in one transaction: other sessions see all of them or none. */
+  void inTransaction(String... statements) {
+    try (Connection connection = DriverManager.getConnection(url())) {
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        for (String sql : statements) {
+          statement.execute(sql);
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("transaction failed on " + name + ": SQLState " + e.getSQLState(), e);
+    }
+  }
+
   @Override
   public void close() {}
 

@@ -3,6 +3,7 @@ package com.ctcfile.token.fleet;
 import com.ctcfile.token.AccessToken;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.TokenManagerBuilder;
+import com.ctcfile.token.core.port.TokenKey;
 import com.ctcfile.token.store.jdbc.JdbcTokenStore;
 import com.ctcfile.token.transport.httpclient5.CtcBearerAuth;
 import com.ctcfile.token.transport.httpclient5.HttpClient5Transport;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,22 +40,33 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Arguments are {@code key=value}: {@code node}, {@code table}, {@code endpoint}, {@code clientId},
  * {@code threads}, {@code paceMillis}, {@code leaseMillis}, {@code fetchTimeoutMillis} and optionally
- * {@code refreshAheadMillis}. The client secret and the JDBC URL (which may hold a database password)
- * come from the environment, {@code CTC_FLEET_CLIENT_SECRET} and {@code CTC_FLEET_JDBC_URL}, never
- * from the command line, which any user of the machine can list.
+ * {@code refreshAheadMillis}, {@code storeTimeoutMillis}, {@code settleMillis},
+ * {@code backoffMinMillis} with {@code backoffMaxMillis}, {@code queryTimeoutSeconds} (the store's)
+ * and {@code connectionTimeoutMillis} (the pool's). The client secret and the JDBC URL (which may hold
+ * a database password) come from the environment, {@code CTC_FLEET_CLIENT_SECRET} and
+ * {@code CTC_FLEET_JDBC_URL}, never from the command line, which any user of the machine can list.
  *
- * <p>Talks on stdin and stdout, one line each: it prints {@code READY}, starts calling on {@code GO},
- * prints {@code VERSION n} whenever the token version it sees changes and {@code EVENT <millis> ...}
- * for each event of its manager (fetches, adoptions, lost leases, store failures), and on
- * {@code STOP} (or the
- * end of stdin) stops, closes the manager and prints {@code RESULT key=value...}: calls, calls that
- * still failed after the integration's one replay, versions that went backwards, the versions seen in
- * order, the manager's events, and the statements its store ran. Never prints a token or the secret.
+ * <p>Talks on stdin and stdout, one line each, times in wall-clock milliseconds: it prints
+ * {@code READY}, starts calling on {@code GO} (and prints every thread's stack to stderr on
+ * {@code DUMP}), prints {@code VERSION <n> <millis>} whenever the token
+ * version it sees changes, {@code FAILURE <millis> <kind>} for each call that still failed after the
+ * integration's one replay, {@code RECOVERED <millis>} for the first call accepted after failures, and
+ * {@code EVENT <millis> ...} for each event of its manager (fetches, adoptions, lost leases, store
+ * failures); on {@code STOP} (or the end of stdin) it stops its callers, closes the manager (noting
+ * whether it held the fleet's lease then and how long {@code close()} took), waits up to 5 s for the
+ * threads the library started to end, and prints {@code RESULT key=value...}: calls, calls that still
+ * failed after the replay, versions that went backwards, the versions seen in order, the manager's
+ * events, the statements its store ran, and the library's threads still alive. Never prints a token or
+ * the secret.
  */
 public final class FleetNode {
 
   private static final PrintStream OUT = System.out;
-  private static final int MAX_REPORTED_FAILURES = 5;
+  private static final int MAX_REPORTED_FAILURES = 5_000;
+  // the threads the library starts: the manager's timer, the JDBC store's, the HttpClient 5 transport's
+  private static final List<String> LIBRARY_THREADS = List.of("ctc-token-timer-", "ctc-token-jdbc-store-",
+      "ctc-token-httpclient5-");
+  private static final Duration THREADS_GRACE = Duration.ofSeconds(5);
 
   private final TokenManager manager;
   private final CloseableHttpClient http;
@@ -68,6 +81,7 @@ public final class FleetNode {
   private long lastVersion;
   private long backwards;
   private volatile boolean running = true;
+  private volatile boolean failing;
 
   private FleetNode(TokenManager manager, CloseableHttpClient http, URI protectedUri, long paceMillis) {
     this.manager = manager;
@@ -86,37 +100,80 @@ public final class FleetNode {
     StatementCounter statements = new StatementCounter();
     EventCounts events = new EventCounts(line -> say("EVENT " + line));
     String calls;
-    try (HikariDataSource pool = new HikariDataSource(poolConfig(requireEnv("CTC_FLEET_JDBC_URL"), nodeId))) {
+    boolean leaseAtClose;
+    long closeMillis;
+    String threadsLeft;
+    long threadsGoneMillis;
+    long connectionTimeout = Long.parseLong(options.getOrDefault("connectionTimeoutMillis", "5000"));
+    try (HikariDataSource pool = new HikariDataSource(poolConfig(requireEnv("CTC_FLEET_JDBC_URL"), nodeId,
+        connectionTimeout))) {
+      JdbcTokenStore.Builder store = JdbcTokenStore.builder(statements.wrap(pool))
+          .tableName(options.get("table"))
+          .createTableIfMissing(true);
+      if (options.containsKey("queryTimeoutSeconds")) {
+        store.queryTimeout(Duration.ofSeconds(Long.parseLong(options.get("queryTimeoutSeconds"))));
+      }
+      JdbcTokenStore tokenStore = store.build();
+      // connected, and the table checked or made, before READY: a cold start is not what a test measures
+      tokenStore.read(TokenKey.of(endpoint, options.get("clientId"))).toCompletableFuture().join();
       TokenManagerBuilder builder = TokenManager.builder()
           .endpoint(endpoint)
           .clientId(options.get("clientId"))
           .clientSecret(secret)
           .transport(HttpClient5Transport.create())
-          .store(JdbcTokenStore.builder(statements.wrap(pool))
-              .tableName(options.get("table"))
-              .createTableIfMissing(true)
-              .build())
-          .leaseDuration(Duration.ofMillis(Long.parseLong(options.get("leaseMillis"))))
-          .fetchTimeout(Duration.ofMillis(Long.parseLong(options.get("fetchTimeoutMillis"))))
+          .store(tokenStore)
+          .leaseDuration(millis(options, "leaseMillis"))
+          .fetchTimeout(millis(options, "fetchTimeoutMillis"))
           .nodeId(nodeId)
           .listener(events);
       if (options.containsKey("refreshAheadMillis")) {
-        builder.refreshAhead(Duration.ofMillis(Long.parseLong(options.get("refreshAheadMillis"))));
+        builder.refreshAhead(millis(options, "refreshAheadMillis"));
       }
-      try (TokenManager manager = builder.build();
-          CloseableHttpClient http = CtcBearerAuth.builder(manager).host(endpoint.getHost()).build()
-              .install(HttpClients.custom())
-              .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                  .setMaxConnPerRoute(threads).setMaxConnTotal(threads).build())
-              .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(30)).build())
-              .build()) {
+      if (options.containsKey("storeTimeoutMillis")) {
+        builder.storeTimeout(millis(options, "storeTimeoutMillis"));
+      }
+      if (options.containsKey("settleMillis")) {
+        builder.settlePeriod(millis(options, "settleMillis"));
+      }
+      if (options.containsKey("backoffMinMillis")) {
+        builder.retryBackoff(millis(options, "backoffMinMillis"), millis(options, "backoffMaxMillis"));
+      }
+      TokenManager manager = builder.build();
+      CloseableHttpClient http = CtcBearerAuth.builder(manager).host(endpoint.getHost()).build()
+          .install(HttpClients.custom())
+          .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+              .setMaxConnPerRoute(threads).setMaxConnTotal(threads).build())
+          .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(30)).build())
+          .build();
+      try {
         FleetNode node = new FleetNode(manager, http, URI.create(endpoint + "/api/protected"),
             Long.parseLong(options.get("paceMillis")));
         calls = node.run(threads);
+      } finally {
+        http.close();
+        leaseAtClose = manager.status().holdsLease();
+        long closing = System.nanoTime();
+        manager.close();
+        closeMillis = (System.nanoTime() - closing) / 1_000_000;
       }
+      // before the pool closes: its own threads are not the library's, and a pool may wait for a stuck connection
+      long waiting = System.nanoTime();
+      List<String> left = libraryThreads();
+      while (!left.isEmpty() && System.nanoTime() - waiting < THREADS_GRACE.toNanos()) {
+        Thread.sleep(50);
+        left = libraryThreads();
+      }
+      threadsGoneMillis = left.isEmpty() ? (System.nanoTime() - waiting) / 1_000_000 : -1;
+      threadsLeft = left.isEmpty() ? "-" : String.join(",", left);
     }
     // after close: the manager renews no more, so these counts are final
     say("RESULT " + calls + " " + String.join(" ",
+        "leaseAtClose=" + leaseAtClose,
+        "closeMillis=" + closeMillis,
+        "threadsLeft=" + threadsLeft,
+        "threadsGoneMillis=" + threadsGoneMillis,
+        "storeTimeouts=" + events.storeTimeouts(),
+        "foreignFetchSuspected=" + events.foreignFetchSuspected(),
         "fetches=" + events.fetches(),
         "adopted=" + events.adopted(),
         "leaseLost=" + events.leaseLost(),
@@ -140,9 +197,11 @@ public final class FleetNode {
         callers.add(caller);
         caller.start();
       }
-      // until STOP, or stdin closing because the test JVM went away
+      // until STOP, or stdin closing because the test JVM went away; DUMP prints every thread's stack to stderr
       while ((command = stdin.readLine()) != null && !command.equals("STOP")) {
-        // nothing else is said
+        if (command.equals("DUMP")) {
+          dumpThreads();
+        }
       }
     }
     running = false;
@@ -190,11 +249,15 @@ public final class FleetNode {
       failure = e.getClass().getSimpleName();
     }
     if (failure != null) {
+      failing = true;
       long n = failures.incrementAndGet();
       failureKinds.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
       if (n <= MAX_REPORTED_FAILURES) {
-        say("FAILURE " + failure);
+        say("FAILURE " + System.currentTimeMillis() + " " + failure);
       }
+    } else if (failing) {
+      failing = false;
+      say("RECOVERED " + System.currentTimeMillis());
     }
   }
 
@@ -208,8 +271,11 @@ public final class FleetNode {
       try {
         token = manager.token();
       } catch (RuntimeException e) {
-        failureKinds.computeIfAbsent("token:" + e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
-        failures.incrementAndGet();
+        String failure = "token:" + e.getClass().getSimpleName();
+        failureKinds.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
+        if (failures.incrementAndGet() <= MAX_REPORTED_FAILURES) {
+          say("FAILURE " + System.currentTimeMillis() + " " + failure);
+        }
         return;
       }
       long version = token.version();
@@ -218,9 +284,22 @@ public final class FleetNode {
       } else if (version > lastVersion) {
         lastVersion = version;
         versionsSeen.add(version);
-        say("VERSION " + version);
+        say("VERSION " + version + " " + System.currentTimeMillis());
       }
     }
+  }
+
+  /** Every thread's name, state and stack, to stderr: what a test that waited in vain shows. */
+  private static void dumpThreads() {
+    StringBuilder dump = new StringBuilder("THREADS\n");
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      dump.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+      for (StackTraceElement frame : stack) {
+        dump.append("    at ").append(frame).append('\n');
+      }
+    });
+    System.err.print(dump);
+    System.err.flush();
   }
 
   static synchronized void say(String line) {
@@ -228,14 +307,37 @@ public final class FleetNode {
     OUT.flush();
   }
 
-  private static HikariConfig poolConfig(String url, String nodeId) {
+  private static HikariConfig poolConfig(String url, String nodeId, long connectionTimeoutMillis) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setPoolName("fleet-node-" + nodeId);
     config.setMaximumPoolSize(2);
     config.setMinimumIdle(0);
-    config.setConnectionTimeout(5_000);
+    config.setConnectionTimeout(connectionTimeoutMillis);
+    config.setValidationTimeout(Math.min(connectionTimeoutMillis, 1_000));
     return config;
+  }
+
+  /**
+   * The library's threads alive now, each as {@code name@class}, the class being the innermost frame
+   * outside the JDK: where a thread that will not end is stuck.
+   */
+  private static List<String> libraryThreads() {
+    List<String> alive = new ArrayList<>();
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      if (thread.isAlive() && LIBRARY_THREADS.stream().anyMatch(prefix -> thread.getName().startsWith(prefix))) {
+        String where = Arrays.stream(stack).map(StackTraceElement::getClassName)
+            .filter(name -> !name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun."))
+            .findFirst().orElse("jdk");
+        alive.add(thread.getName() + "@" + where);
+      }
+    });
+    alive.sort(null);
+    return alive;
+  }
+
+  private static Duration millis(Map<String, String> options, String key) {
+    return Duration.ofMillis(Long.parseLong(options.get(key)));
   }
 
   private static Map<String, String> options(String[] args) {

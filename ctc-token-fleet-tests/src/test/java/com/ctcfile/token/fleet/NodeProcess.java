@@ -14,6 +14,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -25,9 +28,41 @@ import org.awaitility.Awaitility;
  */
 final class NodeProcess implements AutoCloseable {
 
-  /** What the parent passes to every node of a fleet; the secret and the JDBC URL go by environment. */
+  /**
+   * What the parent passes to every node of a fleet; the secret and the JDBC URL go by environment.
+   * {@code options} are further {@code key=value} arguments of {@link FleetNode} (store timeout, settle
+   * period, backoff, the store's query timeout, the pool's connection timeout).
+   */
   record Config(String jdbcUrl, String table, String endpoint, String clientId, String clientSecret, int threads,
-      long paceMillis, Duration lease, Duration fetchTimeout, Duration refreshAhead) {}
+      long paceMillis, Duration lease, Duration fetchTimeout, Duration refreshAhead, Map<String, String> options) {
+
+    Config {
+      options = Map.copyOf(options);
+    }
+
+    /** This configuration with one more option, e.g. {@code with("storeTimeoutMillis", 600)}. */
+    Config with(String key, Object value) {
+      Map<String, String> more = new LinkedHashMap<>(options);
+      more.put(key, String.valueOf(value));
+      return new Config(jdbcUrl, table, endpoint, clientId, clientSecret, threads, paceMillis, lease, fetchTimeout,
+          refreshAhead, more);
+    }
+
+    /** This configuration with another refresh-ahead. */
+    Config refreshingAhead(Duration ahead) {
+      return new Config(jdbcUrl, table, endpoint, clientId, clientSecret, threads, paceMillis, lease, fetchTimeout,
+          ahead, options);
+    }
+
+    /** This configuration on another JDBC URL, e.g. one through a {@link TcpProxy}. */
+    Config via(String url) {
+      return new Config(url, table, endpoint, clientId, clientSecret, threads, paceMillis, lease, fetchTimeout,
+          refreshAhead, options);
+    }
+  }
+
+  /** A line the node printed with a wall-clock time: a failed call ({@code what} says how), a recovery. */
+  record Timed(long millis, String what) {}
 
   private final String nodeId;
   private final Process process;
@@ -35,6 +70,7 @@ final class NodeProcess implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
   private final Thread reader;
   private volatile long latestVersion;
+  private final Map<Long, Long> versionMillis = new ConcurrentHashMap<>();
   private volatile Map<String, String> result;
 
   private NodeProcess(String nodeId, Process process, Path stderr) {
@@ -70,6 +106,7 @@ final class NodeProcess implements AutoCloseable {
     if (config.refreshAhead() != null) {
       command.add("refreshAheadMillis=" + config.refreshAhead().toMillis());
     }
+    config.options().forEach((key, value) -> command.add(key + "=" + value));
     Path stderr = workDir.resolve(nodeId + ".stderr");
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(stderr.toFile())
@@ -99,9 +136,71 @@ final class NodeProcess implements AutoCloseable {
     send("GO");
   }
 
+  /**
+   * Has the node print every thread's stack to its stderr, and returns them once written (at most a
+   * few seconds later): for the message of a test that waited in vain.
+   */
+  String threadDump() {
+    if (!process.isAlive()) {
+      return "(node " + nodeId + " has exited)";
+    }
+    send("DUMP");
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      String text = "";
+      while (System.nanoTime() < deadline) {
+        text = Files.exists(stderr) ? Files.readString(stderr) : "";
+        int at = text.lastIndexOf("THREADS\n");
+        if (at >= 0 && text.length() > at + 8) {
+          Thread.sleep(200); // the rest of the dump
+          text = Files.readString(stderr);
+          return text.substring(text.lastIndexOf("THREADS\n"));
+        }
+        Thread.sleep(50);
+      }
+      return "(no thread dump from node " + nodeId + ")";
+    } catch (IOException e) {
+      return "(unreadable stderr of node " + nodeId + ": " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
+  }
+
   /** The highest token version the node has reported seeing; 0 before the first. */
   long latestVersion() {
     return latestVersion;
+  }
+
+  /** When the node first reported seeing {@code version} (wall-clock millis); empty if it has not. */
+  OptionalLong versionSeenAt(long version) {
+    Long millis = versionMillis.get(version);
+    return millis == null ? OptionalLong.empty() : OptionalLong.of(millis);
+  }
+
+  /** The calls that still failed after the replay, as reported so far ({@code FAILURE} lines), in order. */
+  List<Timed> failures() {
+    return timed("FAILURE ");
+  }
+
+  /** The first accepted calls after failures ({@code RECOVERED} lines), in order. */
+  List<Timed> recoveries() {
+    return timed("RECOVERED ");
+  }
+
+  /**
+   * The warnings the library logged on the node's stderr (java.util.logging's {@code WARNING: }
+   * lines), by {@linkplain WarnLog#kindOf kind}.
+   */
+  Map<String, Long> warnings() {
+    try {
+      List<String> lines = Files.exists(stderr) ? Files.readAllLines(stderr) : List.of();
+      return lines.stream().filter(line -> line.startsWith("WARNING: "))
+          .map(line -> WarnLog.kindOf(line.substring("WARNING: ".length())))
+          .collect(Collectors.groupingBy(kind -> kind, TreeMap::new, Collectors.counting()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stderr of node " + nodeId, e);
+    }
   }
 
   boolean isAlive() {
@@ -112,10 +211,22 @@ final class NodeProcess implements AutoCloseable {
    * Tells the node to stop, waits for it to exit and returns its {@code RESULT}: {@code calls},
    * {@code failures}, {@code backwards}, {@code versions} (comma-separated, in order seen),
    * {@code failureKinds}, {@code fetches}, {@code adopted}, {@code leaseLost}, {@code storeFailed},
-   * {@code queries}, {@code updates}.
+   * {@code storeTimeouts}, {@code foreignFetchSuspected}, {@code queries}, {@code updates},
+   * {@code leaseAtClose}, {@code closeMillis}, {@code threadsLeft} ({@code name@class}, comma-separated,
+   * or {@code -}) and {@code threadsGoneMillis}.
    */
   Map<String, String> stop(Duration atMost) {
+    requestStop();
+    return awaitResult(atMost);
+  }
+
+  /** Tells the node to stop and returns at once; {@link #awaitResult} waits for it. */
+  void requestStop() {
     send("STOP");
+  }
+
+  /** Waits for a node told to stop to exit and returns its {@code RESULT}, as {@link #stop} does. */
+  Map<String, String> awaitResult(Duration atMost) {
     try {
       if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError("node " + nodeId + " did not stop in " + atMost + ": " + diagnostics());
@@ -179,6 +290,15 @@ final class NodeProcess implements AutoCloseable {
     return "node " + nodeId;
   }
 
+  private List<Timed> timed(String prefix) {
+    synchronized (lines) {
+      return lines.stream().filter(line -> line.startsWith(prefix)).map(line -> {
+        String[] parts = line.substring(prefix.length()).split(" ", 2);
+        return new Timed(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : "");
+      }).toList();
+    }
+  }
+
   private boolean saw(String line) {
     synchronized (lines) {
       return lines.contains(line);
@@ -204,7 +324,10 @@ final class NodeProcess implements AutoCloseable {
           lines.add(line);
         }
         if (line.startsWith("VERSION ")) {
-          latestVersion = Math.max(latestVersion, Long.parseLong(line.substring("VERSION ".length())));
+          String[] parts = line.substring("VERSION ".length()).split(" ");
+          long version = Long.parseLong(parts[0]);
+          versionMillis.putIfAbsent(version, Long.parseLong(parts[1]));
+          latestVersion = Math.max(latestVersion, version);
         } else if (line.startsWith("RESULT ")) {
           result = parse(line.substring("RESULT ".length()));
         }
