@@ -49,7 +49,7 @@ class SpringBootMultiJvmFleetTest extends FleetTestBase {
     String table = database.newTable();
     tables.add(table);
     NodeProcess.Config config = new NodeProcess.Config(database.url(), table, server.endpoint().toString(),
-        server.clientId(), server.clientSecret(), 3, 20, Duration.ofSeconds(30), Duration.ofSeconds(10), null);
+        server.clientId(), server.clientSecret(), 3, 20, Duration.ofSeconds(30), Duration.ofSeconds(10), null, Map.of());
     String runId = UUID.randomUUID().toString().substring(0, 8);
     List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
