@@ -52,4 +52,7 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule noGrabBagPackages = ModuleRules.NO_GRAB_BAG_PACKAGES;
+
+  @ArchTest
+  static final ArchRule publicSignaturesShowOnlySupportedTypes = ModuleRules.PUBLIC_SIGNATURES_SHOW_ONLY_SUPPORTED_TYPES;
 }

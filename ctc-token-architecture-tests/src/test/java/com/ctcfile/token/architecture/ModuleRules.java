@@ -8,6 +8,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
@@ -16,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The allowed arrows between ctc-token's modules (DESIGN.md §2), one rule per arrow, each saying why.
+ * The allowed arrows between ctc-token's modules (docs/ARCHITECTURE.md, "Modules and allowed arrows"),
+ * one rule per arrow, each saying why, and the rule that keeps the supported surface honest.
  * {@link ArchitectureTest} checks them against every module; {@link RulesCatchViolationsTest} shows
  * each one fails on a class that breaks it.
  */
@@ -112,13 +117,26 @@ final class ModuleRules {
       .should().resideInAnyPackage("..util..", "..utils..", "..helper..", "..helpers..", "..common..")
       .because("packages are honest about what they hold");
 
+  /**
+   * What a user can see is what a user may use: a public or protected method, constructor or field of
+   * a public class shows only types a user may name, so a package-private class or one of an
+   * {@code .internal} package never leaks into a supported signature.
+   */
+  static final ArchRule PUBLIC_SIGNATURES_SHOW_ONLY_SUPPORTED_TYPES = classes()
+      .that().resideInAPackage("com.ctcfile.token..").and().arePublic()
+      .and().resideOutsideOfPackages("..internal..", CLI, BENCHMARKS)
+      .should(exposeOnlySupportedTypes())
+      .because("users may import the api, core's builder, registry, status, ports and listener, and each adapter's"
+          + " entry classes; everything else is package-private or internal, and a public signature must not"
+          + " hand a user a type they cannot name or must not rely on");
+
   static List<ArchRule> all() {
     return List.of(API_USES_THE_JDK_ONLY, CORE_SEES_NO_HTTP_STACK_OR_SQL, CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY,
         MICROMETER_MODULE_DEPENDS_ON_CORE_AND_MICROMETER_ONLY, JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY,
         SPRING_STARTER_USES_CORE_THE_JDK_TRANSPORT_AND_SPRING_ONLY,
         GSON_ONLY_IN_THE_WIRE_CODEC, TESTKIT_USES_NO_ADAPTER, NO_ADAPTER_USES_ANOTHER,
         NO_LIBRARY_MODULE_USES_A_COMPOSITION_ROOT, NO_INTERNAL_PACKAGE_USED_ACROSS_MODULES, NO_PACKAGE_CYCLES,
-        NO_IMPL_NAMES, NO_GRAB_BAG_PACKAGES);
+        NO_IMPL_NAMES, NO_GRAB_BAG_PACKAGES, PUBLIC_SIGNATURES_SHOW_ONLY_SUPPORTED_TYPES);
   }
 
   static Optional<String> adapterOf(JavaClass javaClass) {
@@ -144,6 +162,62 @@ final class ModuleRules {
         }
       }
     };
+  }
+
+  private static ArchCondition<JavaClass> exposeOnlySupportedTypes() {
+    return new ArchCondition<>("show only supported types in public signatures") {
+      @Override
+      public void check(JavaClass owner, ConditionEvents events) {
+        for (JavaMember member : owner.getMembers()) {
+          if (!isVisible(member.getModifiers())) {
+            continue;
+          }
+          for (JavaClass shown : shownTypes(member)) {
+            if (!isSupported(shown)) {
+              events.add(SimpleConditionEvent.violated(member, member.getFullName() + " shows "
+                  + shown.getName() + ", which users cannot name or must not rely on"));
+            }
+          }
+        }
+      }
+    };
+  }
+
+  private static boolean isVisible(java.util.Set<JavaModifier> modifiers) {
+    return modifiers.contains(JavaModifier.PUBLIC) || modifiers.contains(JavaModifier.PROTECTED);
+  }
+
+  private static List<JavaClass> shownTypes(JavaMember member) {
+    List<JavaClass> shown = new java.util.ArrayList<>();
+    if (member instanceof JavaField) {
+      shown.add(((JavaField) member).getRawType());
+    } else if (member instanceof JavaCodeUnit) {
+      JavaCodeUnit unit = (JavaCodeUnit) member;
+      shown.add(unit.getRawReturnType());
+      shown.addAll(unit.getRawParameterTypes());
+    }
+    return shown;
+  }
+
+  /** A type of ours is supported when it and every class around it are public and it is not internal. */
+  private static boolean isSupported(JavaClass type) {
+    JavaClass base = type.isArray() ? type.getBaseComponentType() : type;
+    if (!base.getPackageName().startsWith("com.ctcfile.token")) {
+      return true;
+    }
+    if (base.getPackageName().contains(".internal")) {
+      return false;
+    }
+    for (Optional<JavaClass> c = Optional.of(base); c.isPresent(); c = c.get().getEnclosingClass()) {
+      if (!c.get().getModifiers().contains(JavaModifier.PUBLIC) && !isProtectedNested(c.get())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isProtectedNested(JavaClass c) {
+    return c.getEnclosingClass().isPresent() && c.getModifiers().contains(JavaModifier.PROTECTED);
   }
 
   private static ArchCondition<JavaClass> useAnotherModulesInternals() {

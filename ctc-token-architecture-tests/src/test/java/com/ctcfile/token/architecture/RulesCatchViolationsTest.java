@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ctcfile.token.cli.archfixture.Cli;
 import com.ctcfile.token.core.archfixture.LeakyCore;
+import com.ctcfile.token.core.archfixture.LeakySignature;
 import com.ctcfile.token.core.archfixture.cycle.a.First;
 import com.ctcfile.token.core.archfixture.cycle.b.Second;
 import com.ctcfile.token.micrometer.archfixture.LeakyMeters;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class RulesCatchViolationsTest {
 
   private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
-      LeakyCore.class, Cli.class, JdbcThing.class, CrossingAdapter.class, TransportImpl.class, First.class, Second.class,
+      LeakyCore.class, LeakySignature.class, Cli.class, JdbcThing.class, CrossingAdapter.class, TransportImpl.class, First.class, Second.class,
       LeakyMeters.class, MetricsOutsideTheFactory.class, JdkAdapterWithALibrary.class,
       StoreOutsideTheAutoConfiguration.class);
 
@@ -96,5 +97,10 @@ class RulesCatchViolationsTest {
   @Test
   void anImplNameIsCaught() {
     assertCaught(ModuleRules.NO_IMPL_NAMES, "TransportImpl");
+  }
+
+  @Test
+  void aPublicSignatureShowingAPackagePrivateTypeIsCaught() {
+    assertCaught(ModuleRules.PUBLIC_SIGNATURES_SHOW_ONLY_SUPPORTED_TYPES, "LeakySignature$Hidden");
   }
 }
