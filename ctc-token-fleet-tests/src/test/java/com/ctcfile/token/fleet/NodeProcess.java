@@ -324,10 +324,7 @@ final class NodeProcess implements AutoCloseable {
           lines.add(line);
         }
         if (line.startsWith("VERSION ")) {
-          String[] parts = line.substring("VERSION ".length()).split(" ");
-          long version = Long.parseLong(parts[0]);
-          versionMillis.putIfAbsent(version, Long.parseLong(parts[1]));
-          latestVersion = Math.max(latestVersion, version);
+          version(line.substring("VERSION ".length()).split(" "));
         } else if (line.startsWith("RESULT ")) {
           result = parse(line.substring("RESULT ".length()));
         }
@@ -337,9 +334,24 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code VERSION n [millis]}; a line cut short (the node was killed while writing it) is skipped
+   * rather than ending the reader, which must go on reading what the node said before.
+   */
+  private void version(String[] parts) {
+    try {
+      long version = Long.parseLong(parts[0]);
+      versionMillis.putIfAbsent(version, parts.length > 1 ? Long.parseLong(parts[1]) : System.currentTimeMillis());
+      latestVersion = Math.max(latestVersion, version);
+    } catch (NumberFormatException cutShort) {
+      // nothing to learn from half a line
+    }
+  }
+
   private static Map<String, String> parse(String fields) {
     return Arrays.stream(fields.split(" "))
         .map(field -> field.split("=", 2))
+        .filter(kv -> kv.length == 2)
         .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1], (a, b) -> b, LinkedHashMap::new));
   }
 }

@@ -175,7 +175,7 @@ public final class SpringBootFleetNode {
       long n = failures.incrementAndGet();
       failureKinds.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
       if (n <= MAX_REPORTED_FAILURES) {
-        say("FAILURE " + failure);
+        say("FAILURE " + System.currentTimeMillis() + " " + failure);
       }
     }
   }
@@ -196,7 +196,7 @@ public final class SpringBootFleetNode {
       } else if (version > lastVersion) {
         lastVersion = version;
         versionsSeen.add(version);
-        say("VERSION " + version);
+        say("VERSION " + version + " " + System.currentTimeMillis());
       }
     }
   }
