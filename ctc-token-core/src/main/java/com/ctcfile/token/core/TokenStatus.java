@@ -3,6 +3,9 @@ package com.ctcfile.token.core;
 import com.ctcfile.token.core.port.TokenKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -150,6 +153,27 @@ public final class TokenStatus {
       return false;
     }
     return hasValidToken() || lastFailureCode == null;
+  }
+
+  /**
+   * The fields as name and value, in the order an operator reads them, for health checks and other
+   * structured reports: {@code state} (the {@link State} name), {@code version}, then {@code expiresAt},
+   * {@code timeLeft}, {@code lastRenewal}, {@code lastFailureCode}, {@code lastFailureType},
+   * {@code nextAttempt} (ISO-8601 strings) when present, and {@code storeReachable}. The key is left
+   * out: a report names its client its own way, hashed or not. Unmodifiable.
+   */
+  public Map<String, Object> details() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("state", state.name());
+    details.put("version", version);
+    expiresAt().ifPresent(at -> details.put("expiresAt", at.toString()));
+    timeLeft().ifPresent(left -> details.put("timeLeft", left.toString()));
+    lastRenewal().ifPresent(at -> details.put("lastRenewal", at.toString()));
+    lastFailureCode().ifPresent(code -> details.put("lastFailureCode", code));
+    lastFailureType().ifPresent(type -> details.put("lastFailureType", type));
+    nextAttempt().ifPresent(at -> details.put("nextAttempt", at.toString()));
+    details.put("storeReachable", storeReachable);
+    return Collections.unmodifiableMap(details);
   }
 
   /**

@@ -10,6 +10,7 @@ import com.ctcfile.token.TokenTransportException;
 import com.ctcfile.token.core.TokenStatus.State;
 import com.ctcfile.token.core.port.TransportResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,51 @@ class TokenStatusTest {
       assertThat(expired.timeLeft()).hasValueSatisfying(left -> assertThat(left).isNegative());
       assertThat(expired.healthy()).isFalse();
       assertThat(expired.toString()).contains("expired ").contains(" ago");
+    }
+  }
+
+  @Test
+  void detailsOfAValidTokenNameItsFieldsInReadingOrderAndNeverTheTokenOrTheSecret() {
+    try (TokenManager manager = Fixture.manager(transport, clock)) {
+      AccessToken token = manager.token();
+
+      TokenStatus status = manager.status();
+      Map<String, Object> details = status.details();
+
+      assertThat(details.keySet()).containsExactly("state", "version", "expiresAt", "timeLeft", "lastRenewal",
+          "storeReachable");
+      assertThat(details).containsEntry("state", "VALID").containsEntry("version", 1L)
+          .containsEntry("expiresAt", status.expiresAt().orElseThrow().toString())
+          .containsEntry("timeLeft", status.timeLeft().orElseThrow().toString())
+          .containsEntry("lastRenewal", status.lastRenewal().orElseThrow().toString())
+          .containsEntry("storeReachable", true);
+      assertThat(details.toString()).doesNotContain(token.value(), Fixture.SECRET);
+      assertThatThrownBy(() -> details.put("state", "NO_TOKEN")).isInstanceOf(UnsupportedOperationException.class);
+    }
+  }
+
+  @Test
+  void detailsOfAFailedRenewalNameTheFailureAndTheNextAttemptButNotTheMessage() {
+    try (TokenManager manager = Fixture.manager(transport, clock)) {
+      transport.thenReply(200, "{\"errcode\":\"40001\",\"errmsg\":\"invalid clientSecret\",\"access_token\":\"\"}");
+      assertThatThrownBy(manager::token).isInstanceOf(CtcApiException.class);
+
+      TokenStatus status = manager.status();
+
+      assertThat(status.details().keySet()).containsExactly("state", "version", "lastFailureCode", "lastFailureType",
+          "nextAttempt", "storeReachable");
+      assertThat(status.details()).containsEntry("state", "BACKING_OFF").containsEntry("lastFailureCode", "api:40001")
+          .containsEntry("lastFailureType", "CtcApiException")
+          .containsEntry("nextAttempt", status.nextAttempt().orElseThrow().toString());
+      assertThat(status.details().toString()).doesNotContain("invalid clientSecret", Fixture.SECRET);
+    }
+  }
+
+  @Test
+  void aNewManagerLeavesOutWhatIsAbsent() {
+    try (TokenManager manager = Fixture.manager(transport, clock)) {
+      assertThat(manager.status().details()).containsExactly(Map.entry("state", "NO_TOKEN"),
+          Map.entry("version", 0L), Map.entry("storeReachable", true));
     }
   }
 

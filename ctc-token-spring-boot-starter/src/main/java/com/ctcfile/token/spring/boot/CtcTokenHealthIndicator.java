@@ -2,8 +2,6 @@ package com.ctcfile.token.spring.boot;
 
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.TokenStatus;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -37,22 +35,7 @@ public final class CtcTokenHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     TokenStatus status = tokens.status();
-    return (status.healthy() ? Health.up() : Health.down()).withDetails(details(status)).build();
-  }
-
-  /** The details of {@code status}, in the order an operator reads them; absent values are left out. */
-  static Map<String, Object> details(TokenStatus status) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("state", status.state().name());
-    details.put("version", status.version());
-    status.expiresAt().ifPresent(at -> details.put("expiresAt", at.toString()));
-    status.timeLeft().ifPresent(left -> details.put("timeLeft", left.toString()));
-    status.lastRenewal().ifPresent(at -> details.put("lastRenewal", at.toString()));
-    status.lastFailureCode().ifPresent(code -> details.put("lastFailureCode", code));
-    status.lastFailureType().ifPresent(type -> details.put("lastFailureType", type));
-    status.nextAttempt().ifPresent(at -> details.put("nextAttempt", at.toString()));
-    details.put("storeReachable", status.storeReachable());
-    return details;
+    return (status.healthy() ? Health.up() : Health.down()).withDetails(status.details()).build();
   }
 
   @Override

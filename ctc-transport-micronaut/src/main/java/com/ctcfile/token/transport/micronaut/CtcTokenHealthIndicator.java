@@ -9,8 +9,6 @@ import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.reactivestreams.Publisher;
 
 /**
@@ -49,23 +47,8 @@ public class CtcTokenHealthIndicator implements HealthIndicator {
   public Publisher<HealthResult> getResult() {
     TokenStatus status = tokens.status();
     return Publishers.just(HealthResult.builder(NAME, status.healthy() ? HealthStatus.UP : HealthStatus.DOWN)
-        .details(details(status))
+        .details(status.details())
         .build());
-  }
-
-  /** The details of {@code status}, in the order an operator reads them; absent values are left out. */
-  static Map<String, Object> details(TokenStatus status) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("state", status.state().name());
-    details.put("version", status.version());
-    status.expiresAt().ifPresent(at -> details.put("expiresAt", at.toString()));
-    status.timeLeft().ifPresent(left -> details.put("timeLeft", left.toString()));
-    status.lastRenewal().ifPresent(at -> details.put("lastRenewal", at.toString()));
-    status.lastFailureCode().ifPresent(code -> details.put("lastFailureCode", code));
-    status.lastFailureType().ifPresent(type -> details.put("lastFailureType", type));
-    status.nextAttempt().ifPresent(at -> details.put("nextAttempt", at.toString()));
-    details.put("storeReachable", status.storeReachable());
-    return details;
   }
 
   @Override
