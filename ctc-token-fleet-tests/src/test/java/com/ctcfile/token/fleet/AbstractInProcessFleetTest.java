@@ -44,8 +44,8 @@ abstract class AbstractInProcessFleetTest extends FleetTestBase {
   static final long SLACK_MILLIS = 50;
 
   /**
-   * Issue 3: "steady state costs about one read per node per token lifetime; a test counts the
-   * statements", and the database is never queried on the hot path.
+   * Steady state costs about one read per node per token lifetime (this test counts the
+   * statements), and the database is never queried on the hot path.
    *
    * <p>The bound asserted, per node and renewal cycle: the node that wins the lease runs read, lease
    * and publish (3 statements); a node that loses reads once and finds the new version (1), or reads a
@@ -144,8 +144,8 @@ abstract class AbstractInProcessFleetTest extends FleetTestBase {
   }
 
   /**
-   * Issue 3: "two managers whose clocks differ by 10 minutes, sharing one database, fetch exactly once
-   * per lifetime and never take a live lease." Leases and expiry live in the database's clock, so the
+   * Two managers whose clocks differ by 10 minutes, sharing one database, fetch exactly once per
+   * lifetime and never take a live lease. Leases and expiry live in the database's clock, so the
    * skew changes nothing: one fetch per renewal cycle, no lease ever lost to the other node, and each
    * node's tokens valid by its own clock.
    *
@@ -215,8 +215,8 @@ abstract class AbstractInProcessFleetTest extends FleetTestBase {
   }
 
   /**
-   * Issue 3: "the pool points at a dead port for a while; nodes keep serving their valid token,
-   * nothing is fetched without the lease, and everything recovers when the database is back." Every
+   * The pool points at a dead port for a while: nodes keep serving their valid token, nothing is
+   * fetched without the lease, and everything recovers when the database is back. Every
    * node's pool reaches the database through a {@link TcpProxy} that the test switches off: each node
    * keeps serving its token while it is valid (its renewal failing on the store meanwhile), then fails
    * with {@link TokenStoreException}, fetching nothing, and takes the fleet's one new token when the

@@ -29,7 +29,7 @@ abstract class AbstractMultiJvmFleetTest extends FleetTestBase {
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(2);
 
   /**
-   * Issue 3's multi-JVM fleet test: three processes, 2 s tokens (renewed every 1.6 s with the default
+   * The multi-JVM fleet guarantee (docs/ARCHITECTURE.md, fleet protocol): three processes, 2 s tokens (renewed every 1.6 s with the default
    * refresh-ahead), for more than ten lifetimes. The whole fleet fetches at most once per renewal cycle
    * (plus the first fetch), no call fails after the integration's one replay of a 401, and no node
    * ever sees a version go back.
@@ -101,8 +101,8 @@ abstract class AbstractMultiJvmFleetTest extends FleetTestBase {
   }
 
   /**
-   * Issue 3: "kill -9 the node holding the lease while its fetch is slow; another node renews within
-   * the lease time plus one poll; callers see no failure while the old token was valid."
+   * Kill -9 the node holding the lease while its fetch is slow: another node renews within the lease
+   * time plus one poll, and callers see no failure while the old token was valid.
    *
    * <p>Tokens live 12 s and are renewed 6 s before expiry; the lease is 3 s (fetch timeout 2 s, poll
    * interval the default 200 ms). The
