@@ -12,6 +12,7 @@ import com.ctcfile.token.testkit.FakeCtcServer;
 import com.ctcfile.token.transport.jdk.JdkHttpClientTransport;
 import java.net.URI;
 import java.sql.Connection;
+import java.time.Duration;
 import java.sql.ResultSet;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Service;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 /**
  * The README's Spring Boot quick start, compiled and run: the code between the tags and the
@@ -48,9 +51,24 @@ class ReadmeQuickstartTest {
   }
   // end::spring-restclient[]
 
+  // tag::spring-webclient[]
+  @Service
+  static class ReactiveReportService {
+    private final WebClient ctc;
+
+    ReactiveReportService(WebClient.Builder builder) {   // Boot's builder: the starter added the token filter
+      this.ctc = builder.build();
+    }
+
+    Mono<String> latest(URI uri) {
+      return ctc.get().uri(uri).retrieve().bodyToMono(String.class);   // never blocks, a 401 is healed once
+    }
+  }
+  // end::spring-webclient[]
+
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  @Import(ReportService.class)
+  @Import({ReportService.class, ReactiveReportService.class})
   static class ReadmeApplication {}
 
   @Test
@@ -70,6 +88,9 @@ class ReadmeQuickstartTest {
 
       assertThat(reports.latest(server.protectedUri())).contains("\"ok\":true");
       server.issueTokenOutOfBand();
+      // the fleet renews after one rejection a minute at most, so one rotation, healed by the WebClient
+      ReactiveReportService reactive = context.getBean(ReactiveReportService.class);
+      assertThat(reactive.latest(server.protectedUri()).block(Duration.ofSeconds(10))).contains("\"ok\":true");
       assertThat(reports.latest(server.protectedUri())).contains("\"ok\":true");
 
       assertThat(server.fetches()).isEqualTo(2);
