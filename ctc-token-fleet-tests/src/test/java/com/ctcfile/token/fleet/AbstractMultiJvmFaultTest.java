@@ -195,10 +195,11 @@ abstract class AbstractMultiJvmFaultTest extends FleetTestBase {
     proxy.blackHole();
     long darkAt = System.currentTimeMillis();
     await("the dark node's renewal calling the store").atMost(lifetime.plusSeconds(2))
-        .pollInterval(Duration.ofMillis(5)).until(() -> proxy.swallowedBytes() > 0);
+        .pollInterval(Duration.ofMillis(5)).until(() -> proxy.darkActivity() > 0);
     long stuckAt = System.currentTimeMillis();
     sleep(Duration.ofMillis(2500));
     long swallowedInFirstHole = proxy.swallowedBytes();
+    long activityInFirstHole = proxy.darkActivity();
     proxy.up();
     long upAt = System.currentTimeMillis();
     long recoveredAt = awaitOn(darkNode, "the dark node recovering", Duration.ofSeconds(10),
@@ -207,11 +208,11 @@ abstract class AbstractMultiJvmFaultTest extends FleetTestBase {
     List<String> storeFailures = events(darkNode).stream().filter(e -> e.contains("storeFailed")).toList();
 
     // dark again, with a store call of the node stuck in it as close() begins
-    long swallowed = proxy.swallowedBytes();
+    long activity = proxy.darkActivity();
     proxy.blackHole();
     long darkAgainAt = System.currentTimeMillis();
     await("a store call of the dark node stuck again").atMost(lifetime.plusSeconds(2))
-        .pollInterval(Duration.ofMillis(5)).until(() -> proxy.swallowedBytes() > swallowed);
+        .pollInterval(Duration.ofMillis(5)).until(() -> proxy.darkActivity() > activity);
     Map<String, String> darkResult = darkNode.stop(STOP);
     proxy.up();
     sleep(Duration.ofMillis(300));
@@ -237,7 +238,7 @@ abstract class AbstractMultiJvmFaultTest extends FleetTestBase {
         .put("threadsLeft", darkResult.get("threadsLeft"))
         .put("warn", WarnLog.describe(warnings(nodes))).print();
 
-    assertThat(swallowedInFirstHole).as("bytes the dark node sent into the black hole").isPositive();
+    assertThat(activityInFirstHole).as("bytes and connections the dark node sent into the black hole").isPositive();
     assertThat(Long.parseLong(darkResult.get("storeTimeouts")))
         .as("store calls that ended at the store timeout: %s", storeFailures).isPositive();
     assertThat(fetchesInTheDark).as("fetches of the dark node while it could not reach the store").isEmpty();

@@ -40,6 +40,7 @@ final class TcpProxy implements AutoCloseable {
   private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
   private final Set<Socket> held = ConcurrentHashMap.newKeySet();
   private final AtomicLong swallowed = new AtomicLong();
+  private final AtomicLong heldConnections = new AtomicLong();
   private final Thread acceptor;
   private volatile boolean down;
   private volatile boolean blackHole;
@@ -104,6 +105,15 @@ final class TcpProxy implements AutoCloseable {
     return swallowed.get();
   }
 
+  /**
+   * What clients did in black holes so far: bytes swallowed plus connections accepted and held. A
+   * connection counts even when its client sent nothing, since with protocols where the server speaks
+   * first (MariaDB's handshake) a driver waiting for the greeting is stuck without sending a byte.
+   */
+  long darkActivity() {
+    return swallowed.get() + heldConnections.get();
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -154,6 +164,7 @@ final class TcpProxy implements AutoCloseable {
   /** A connection accepted into the black hole: read and dropped until its client gives up or the hole ends. */
   private void hold(Socket client) {
     held.add(client);
+    heldConnections.incrementAndGet();
     Thread sink = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = client.getInputStream()) {
