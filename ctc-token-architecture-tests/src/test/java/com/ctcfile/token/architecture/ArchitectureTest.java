@@ -16,7 +16,7 @@ class ArchitectureTest {
   static final ArchRule coreSeesNoHttpStackOrSql = ModuleRules.CORE_SEES_NO_HTTP_STACK_OR_SQL;
 
   @ArchTest
-  static final ArchRule coreDependsOnApiJdkAndGsonOnly = ModuleRules.CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY;
+  static final ArchRule coreDependsOnApiAndJdkOnly = ModuleRules.CORE_DEPENDS_ON_API_AND_JDK_ONLY;
 
   @ArchTest
   static final ArchRule micrometerModuleDependsOnCoreAndMicrometerOnly =
@@ -28,9 +28,6 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule springStarterUsesCoreTheJdkTransportAndSpringOnly =
       ModuleRules.SPRING_STARTER_USES_CORE_THE_JDK_TRANSPORT_AND_SPRING_ONLY;
-
-  @ArchTest
-  static final ArchRule gsonOnlyInTheWireCodec = ModuleRules.GSON_ONLY_IN_THE_WIRE_CODEC;
 
   @ArchTest
   static final ArchRule testkitUsesNoAdapter = ModuleRules.TESTKIT_USES_NO_ADAPTER;

@@ -38,18 +38,13 @@ class RulesCatchViolationsTest {
   }
 
   @Test
-  void coreUsingSomethingBesidesApiJdkAndGsonIsCaught() {
-    assertCaught(ModuleRules.CORE_DEPENDS_ON_API_JDK_AND_GSON_ONLY, "Cli");
+  void coreUsingSomethingBesidesApiAndJdkIsCaught() {
+    assertCaught(ModuleRules.CORE_DEPENDS_ON_API_AND_JDK_ONLY, "Cli");
   }
 
   @Test
   void aLibraryInTheJdkTransportIsCaught() {
     assertCaught(ModuleRules.JDK_TRANSPORT_USES_CORE_AND_THE_JDK_ONLY, "org.apache.hc.core5.http.HttpHost");
-  }
-
-  @Test
-  void gsonOutsideTheWireCodecIsCaught() {
-    assertCaught(ModuleRules.GSON_ONLY_IN_THE_WIRE_CODEC, "com.google.gson.JsonParser");
   }
 
   @Test

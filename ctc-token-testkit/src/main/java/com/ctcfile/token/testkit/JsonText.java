@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The little JSON the fake server needs: quoting strings, and splitting one object into its members
  * with each value kept as raw text, so a test's {@code "7200"} stays a string and {@code 7200} a
- * number. The testkit depends on no JSON library; Gson stays inside core's wire package.
+ * number. The testkit depends on no JSON library, as no module of ctc-token does.
  */
 final class JsonText {
 

@@ -5,15 +5,11 @@ import com.ctcfile.token.CtcApiException;
 import com.ctcfile.token.TokenProtocolException;
 import com.ctcfile.token.TokenTransportException;
 import com.ctcfile.token.core.port.TransportResponse;
-import com.google.gson.Gson;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
+import com.ctcfile.token.core.wire.JsonReply.Composite;
+import com.ctcfile.token.core.wire.JsonReply.Literal;
+import com.ctcfile.token.core.wire.JsonReply.Number;
+import com.ctcfile.token.core.wire.JsonReply.Text;
+import com.ctcfile.token.core.wire.JsonReply.Value;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,8 +37,6 @@ public final class TokenReplyDecoder {
   static final long MAX_EXPIRES_IN_SECONDS = Duration.ofDays(7).toSeconds();
   static final int QUOTE_LIMIT = 200;
 
-  private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
-
   private final UnaryOperator<String> redact;
   private final int maxBodyBytes;
 
@@ -61,7 +55,7 @@ public final class TokenReplyDecoder {
       throw new TokenProtocolException("token reply body exceeds " + maxBodyBytes + " bytes");
     }
     String text = new String(response.body(), StandardCharsets.UTF_8);
-    Optional<JsonObject> json = parseObject(text);
+    Optional<JsonReply> json = JsonReply.parse(text);
     boolean success = status >= 200 && status < 300;
     Optional<String> errcode = json.flatMap(TokenReplyDecoder::failedErrcode);
     if (errcode.isPresent()) {
@@ -71,60 +65,39 @@ public final class TokenReplyDecoder {
       throw new TokenTransportException("token endpoint answered HTTP " + status
           + (text.isEmpty() ? " with an empty body" : ": \"" + quote(text, QUOTE_LIMIT) + "\""), status, null);
     }
-    JsonObject reply = json.orElseThrow(() -> new TokenProtocolException(
+    JsonReply reply = json.orElseThrow(() -> new TokenProtocolException(
         "token reply (HTTP " + status + ", " + response.bodyLength() + " bytes) is not a JSON object"));
     return new TokenReply(accessToken(reply), tokenType(reply), expiresIn(reply));
   }
 
-  private static Optional<JsonObject> parseObject(String text) {
-    try {
-      // a JsonReader is strict unless made lenient (every Gson version): no comments, unquoted or single-quoted names
-      JsonReader reader = new JsonReader(new StringReader(text));
-      JsonElement element = JSON.read(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT || !element.isJsonObject()) {
-        return Optional.empty();
-      }
-      return Optional.of(element.getAsJsonObject());
-    } catch (IOException | RuntimeException notJson) {
-      return Optional.empty();
-    }
-  }
-
   /** The errcode as text when it says failure; empty when it says success or is absent. */
-  private static Optional<String> failedErrcode(JsonObject reply) {
-    JsonElement code = reply.get("errcode");
-    if (code == null || code.isJsonNull()) {
+  private static Optional<String> failedErrcode(JsonReply reply) {
+    Optional<Value> code = reply.get("errcode");
+    if (code.isEmpty()) {
       return Optional.empty();
     }
-    if (code.isJsonPrimitive() && code.getAsJsonPrimitive().isNumber()) {
-      BigDecimal number = code.getAsBigDecimal();
-      return number.signum() == 0 ? Optional.empty() : Optional.of(number.stripTrailingZeros().toPlainString());
+    if (code.get() instanceof Number number) {
+      BigDecimal value = number.decimal();
+      return value.signum() == 0 ? Optional.empty() : Optional.of(value.stripTrailingZeros().toPlainString());
     }
-    if (code.isJsonPrimitive() && code.getAsJsonPrimitive().isString()) {
-      String text = code.getAsString().trim();
+    if (code.get() instanceof Text string) {
+      String text = string.value().trim();
       return text.isEmpty() || text.equals("0") ? Optional.empty() : Optional.of(text);
     }
-    return Optional.of(code.toString());
+    return Optional.of(code.get().asText());
   }
 
-  private String errmsg(JsonObject reply) {
-    JsonElement message = reply.get("errmsg");
-    if (message == null || message.isJsonNull()) {
-      return "";
-    }
-    String text = message.isJsonPrimitive() ? message.getAsString() : message.toString();
-    return quote(text, QUOTE_LIMIT);
+  private String errmsg(JsonReply reply) {
+    return reply.get("errmsg").map(message -> quote(message.asText(), QUOTE_LIMIT)).orElse("");
   }
 
-  private static String accessToken(JsonObject reply) {
-    JsonElement token = reply.get("access_token");
-    if (token == null || token.isJsonNull()) {
-      throw new TokenProtocolException("success reply carries no access_token");
-    }
-    if (!isString(token)) {
+  private static String accessToken(JsonReply reply) {
+    Value token = reply.get("access_token")
+        .orElseThrow(() -> new TokenProtocolException("success reply carries no access_token"));
+    if (!(token instanceof Text string)) {
       throw new TokenProtocolException("access_token is not a JSON string");
     }
-    String value = token.getAsString();
+    String value = string.value();
     if (value.isEmpty()) {
       throw new TokenProtocolException("success reply carries an empty access_token");
     }
@@ -134,15 +107,15 @@ public final class TokenReplyDecoder {
     return value;
   }
 
-  private static String tokenType(JsonObject reply) {
-    JsonElement type = reply.get("token_type");
-    if (type == null || type.isJsonNull()) {
+  private static String tokenType(JsonReply reply) {
+    Optional<Value> type = reply.get("token_type");
+    if (type.isEmpty()) {
       return "Bearer";
     }
-    if (!isString(type)) {
+    if (!(type.get() instanceof Text string)) {
       throw new TokenProtocolException("token_type is not a JSON string");
     }
-    String value = type.getAsString();
+    String value = string.value();
     if (value.isEmpty()) {
       return "Bearer";
     }
@@ -152,17 +125,17 @@ public final class TokenReplyDecoder {
     return value;
   }
 
-  private static Duration expiresIn(JsonObject reply) {
-    JsonElement field = reply.get("expires_in");
-    if (field == null || field.isJsonNull()) {
+  private static Duration expiresIn(JsonReply reply) {
+    Optional<Value> field = reply.get("expires_in");
+    if (field.isEmpty()) {
       return DEFAULT_EXPIRES_IN;
     }
     BigDecimal seconds;
     try {
-      if (!field.isJsonPrimitive() || field.getAsJsonPrimitive().isBoolean()) {
+      if (field.get() instanceof Literal || field.get() instanceof Composite) {
         throw new NumberFormatException();
       }
-      seconds = new BigDecimal(field.getAsString().trim());
+      seconds = new BigDecimal(field.get().asText().trim());
     } catch (NumberFormatException notNumeric) {
       throw new TokenProtocolException("expires_in is not numeric");
     }
@@ -194,9 +167,5 @@ public final class TokenReplyDecoder {
       out.append('…');
     }
     return out.toString();
-  }
-
-  private static boolean isString(JsonElement element) {
-    return element.isJsonPrimitive() && ((JsonPrimitive) element).isString();
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The wire codec of the CTC token endpoint, the only place ctc-token uses Gson.
+ * The wire codec of the CTC token endpoint. It reads JSON by hand (a strict RFC 8259 reader of one
+ * object), so that ctc-token brings no JSON library into an application.
  *
  * <p>Supported for tools and tests: {@link com.ctcfile.token.core.wire.TokenRequestUri} (the token
  * request, its values percent-encoded) and {@link com.ctcfile.token.core.wire.JsonStrings} (JSON string
