@@ -221,10 +221,11 @@ final class TokenEndpoint {
       boolean first = true;
       while (left > 0) {
         int n = (int) Math.min(SLICE, left);
+        // counted first: the client may read this slice and go away before write() returns, or throws
+        lastReplyBytes.addAndGet(n);
         out.write(first ? head : slice, 0, n);
         first = false;
         left -= n;
-        lastReplyBytes.addAndGet(n);
       }
     }
   }
