@@ -3,12 +3,14 @@ package com.ctcfile.token.cli.demo;
 import com.ctcfile.token.core.TokenManager;
 import com.ctcfile.token.core.TokenStatus;
 import java.net.URI;
+import java.util.Map;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.RestClient;
@@ -48,11 +50,13 @@ final class SpringNode implements DemoNode {
           application.getBeanFactory().registerSingleton("demoDataSource", new BorrowedDataSource(setup.dataSource()));
           // a TokenEventListener bean: the starter hands it to the manager it builds, so fetches are counted
           application.getBeanFactory().registerSingleton("demoNodeEvents", stats.listener());
+          // the secret in a property source of its own, never among the arguments Spring keeps and may print
+          application.getEnvironment().getPropertySources().addFirst(new MapPropertySource("ctc-demo-secret",
+              Map.of("ctc.token.client-secret", setup.clientSecret())));
         })
         // arguments rather than default properties, so that nothing on the class path can outrank them
         .run("--ctc.token.endpoint=" + setup.endpoint(),
             "--ctc.token.client-id=" + setup.clientId(),
-            "--ctc.token.client-secret=" + setup.clientSecret(),
             "--ctc.token.refresh-ahead=" + setup.refreshAhead().toMillis() + "ms",
             "--ctc.token.store=jdbc",
             "--ctc.token.jdbc.table-name=" + setup.table(),
